@@ -1,0 +1,73 @@
+"""batchprep: typed, strict, fast models for the Azure Batch Job Preparation Task.
+
+Build a :class:`JobPreparationTask` with keyword arguments, check it with ``validate()``, and turn it
+into the REST body with ``serialize()`` (or read one back with ``deserialize()``). The models speak the
+same wire format as the msrest-based ``azure.batch.models`` classes.
+"""
+
+from batchprep._fields import field
+from batchprep.durations import format_duration, parse_duration
+from batchprep.errors import BatchprepError, DeserializationError, SerializationError, ValidationError
+from batchprep.extractors import (
+    attribute_key_case_insensitive_extractor,
+    attribute_key_extractor,
+    last_rest_key_case_insensitive_extractor,
+    last_rest_key_extractor,
+    rest_key_case_insensitive_extractor,
+    rest_key_extractor,
+)
+from batchprep.model import Model, register_enum
+from batchprep.models import (
+    AutoUserScope,
+    AutoUserSpecification,
+    ComputeNodeIdentityReference,
+    ContainerHostBatchBindMountEntry,
+    ContainerHostDataPath,
+    ContainerRegistry,
+    ContainerWorkingDirectory,
+    ElevationLevel,
+    EnvironmentSetting,
+    JobPreparationTask,
+    ResourceFile,
+    TaskConstraints,
+    TaskContainerSettings,
+    UserIdentity,
+)
+from batchprep.transformers import attribute_transformer, full_restapi_key_transformer, last_restapi_key_transformer
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AutoUserScope",
+    "AutoUserSpecification",
+    "BatchprepError",
+    "ComputeNodeIdentityReference",
+    "ContainerHostBatchBindMountEntry",
+    "ContainerHostDataPath",
+    "ContainerRegistry",
+    "ContainerWorkingDirectory",
+    "DeserializationError",
+    "ElevationLevel",
+    "EnvironmentSetting",
+    "JobPreparationTask",
+    "Model",
+    "ResourceFile",
+    "SerializationError",
+    "TaskConstraints",
+    "TaskContainerSettings",
+    "UserIdentity",
+    "ValidationError",
+    "attribute_key_case_insensitive_extractor",
+    "attribute_key_extractor",
+    "attribute_transformer",
+    "field",
+    "format_duration",
+    "full_restapi_key_transformer",
+    "last_rest_key_case_insensitive_extractor",
+    "last_rest_key_extractor",
+    "last_restapi_key_transformer",
+    "parse_duration",
+    "register_enum",
+    "rest_key_case_insensitive_extractor",
+    "rest_key_extractor",
+]

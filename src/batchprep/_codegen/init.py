@@ -1,0 +1,49 @@
+"""The keyword-only constructor of a model."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from batchprep._codegen._source import Lines
+from batchprep._fields import MISSING, Field
+
+
+def reject_unknown(cls_name: str, known: list[str], unknown: dict[str, Any]) -> None:
+    """Raise the ``TypeError`` for keyword arguments a model does not have, with a hint."""
+    name = next(iter(unknown))
+    hint = difflib.get_close_matches(name, known, n=1)
+    more = f" (did you mean {hint[0]!r}?)" if hint else ""
+    raise TypeError(f"{cls_name}() got an unexpected keyword argument {name!r}{more}")
+
+
+def generate(cls: type, fields: list[Field]) -> tuple[str, dict[str, Any]]:
+    ns: dict[str, Any] = {"_bp_reject_unknown": reject_unknown, "_bp_cls_name": cls.__name__}
+    params = []
+    for f in fields:
+        if not f.in_init:
+            continue
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            ns[f"_bp_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_bp_default_{f.name}")
+    params.append("additional_properties=None")
+    ns["_bp_known"] = [f.name for f in fields if f.in_init] + ["additional_properties"]
+    lines = Lines()
+    lines.add(f"def __init__(_bp_self, *, {', '.join(params)}, **_bp_unknown):")
+    with lines.indent():
+        lines.add("if _bp_unknown:")
+        lines.add("    _bp_reject_unknown(_bp_cls_name, _bp_known, _bp_unknown)")
+        for f in fields:
+            if f.in_init:
+                lines.add(f"_bp_self.{f.name} = {f.name}")
+            elif f.constant:
+                ns[f"_bp_default_{f.name}"] = f.default
+                lines.add(f"_bp_self.{f.name} = _bp_default_{f.name}")
+            else:
+                lines.add(f"_bp_self.{f.name} = None")
+        lines.add(
+            "_bp_self.additional_properties = {} if additional_properties is None else dict(additional_properties)"
+        )
+    return lines.source(), ns

@@ -1,0 +1,144 @@
+"""``validate()``: every problem of a model tree, each with its rule, msrest target and JSON path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from batchprep import _primitives, _rules, _types
+from batchprep._codegen._nodes import fill, is_enum, is_model, python_expected, safe
+from batchprep._codegen._source import Lines
+from batchprep._fields import Field
+
+
+def _ok_expr(node: _types.TypeNode, var: str, resolved: dict[str, type], ns: dict[str, Any]) -> str:
+    """A condition that holds when ``var`` has an acceptable Python type (models and containers aside)."""
+    if isinstance(node, _types.Primitive):
+        if node.name == "str":
+            return f"isinstance({var}, str)"
+        if node.name == "bool":
+            return f"({var} is True or {var} is False)"
+        if node.name in ("int", "long"):
+            return f"(type({var}) is int or _bp_codec_int({var}))"
+        check = fill(ns, f"_bp_check_{safe(node.name)}", _primitives.CODECS[node.name].check)
+        return f"{check}({var})"
+    if is_enum(node, resolved):
+        return f"_bp_enum_ok({var})"
+    raise AssertionError(node)
+
+
+def _emit(
+    lines: Lines,
+    node: _types.TypeNode,
+    var: str,
+    path: str,
+    f: Field,
+    resolved: dict[str, type],
+    ns: dict[str, Any],
+    depth: int,
+) -> None:
+    """Statements that check ``var`` (never None here) against ``node``; rules follow at depth 0."""
+    expected = fill(ns, f"_bp_expected_{f.name}_{depth}", python_expected(node, resolved))
+    type_error = f"_bp_errors.append(_bp_type_error({path}, {f'_bp_target_{f.name}'}, {expected}, {var}, {f.secret}))"
+    if isinstance(node, (_types.ListOf, _types.DictOf)):
+        item, index = f"_bp_x{depth}", f"_bp_i{depth}"
+        if isinstance(node, _types.ListOf):
+            lines.add(f"if type({var}) is list or type({var}) is tuple:")
+            loop = f"for {index}, {item} in enumerate({var}):"
+            item_path = f"{path} + '/' + str({index})"
+        else:
+            lines.add(f"if type({var}) is dict:")
+            loop = f"for {index}, {item} in {var}.items():"
+            item_path = f"{path} + _bp_pointer({index})"
+        with lines.indent():
+            lines.add(loop)
+            with lines.indent():
+                if isinstance(node, _types.DictOf):
+                    lines.add(f"if type({index}) is not str:")
+                    lines.add(
+                        f"    _bp_errors.append(_bp_type_error({path}, _bp_target_{f.name}, 'a str key', {index}))"
+                    )
+                if node.item == _types.Primitive("object"):
+                    lines.add("pass")
+                else:
+                    lines.add(f"if {item} is None:")
+                    item_expected = fill(ns, f"_bp_expected_{f.name}_{depth + 1}", python_expected(node.item, resolved))
+                    lines.add(
+                        f"    _bp_errors.append(_bp_type_error({item_path}, _bp_target_{f.name}, {item_expected}, None))"
+                    )
+                    lines.add("else:")
+                    with lines.indent():
+                        _emit(lines, node.item, item, item_path, f, resolved, ns, depth + 1)
+            if depth == 0:
+                _emit_rules(lines, var, path, f, ns)
+        lines.add("else:")
+        lines.add("    " + type_error)
+        return
+    if is_model(node, resolved):
+        child = resolved[node.text]
+        cls_name = fill(ns, f"_bp_cls_{node.text}", child)
+        lines.add(f"if isinstance({var}, {cls_name}):")
+        lines.add(f"    _bp_model_{node.text}({var}, {path}, _bp_errors)")
+        if depth == 0 and _has_rules(f):
+            with lines.indent():
+                _emit_rules(lines, var, path, f, ns)
+        lines.add("else:")
+        lines.add("    " + type_error)
+        return
+    lines.add(f"if not {_ok_expr(node, var, resolved, ns)}:")
+    lines.add("    " + type_error)
+    if depth == 0 and _has_rules(f):
+        lines.add("else:")
+        with lines.indent():
+            _emit_rules(lines, var, path, f, ns)
+
+
+def _has_rules(f: Field) -> bool:
+    # msrest checks nothing but presence on a read-only attribute: the service owns its value.
+    return not f.readonly and any(rule in _rules.RULES for rule in [*f.rules, *f.service_rules])
+
+
+def _emit_rules(lines: Lines, var: str, path: str, f: Field, ns: dict[str, Any]) -> None:
+    if not _has_rules(f):
+        return
+    for kind, rules in (("rule", f.rules), ("service", f.service_rules)):
+        for rule, value in rules.items():
+            if rule not in _rules.RULES:
+                continue
+            param = fill(ns, f"_bp_{kind}_{f.name}_{rule}", _rules.rule_parameter(rule, value))
+            raw = fill(ns, f"_bp_{kind}_raw_{f.name}_{rule}", value)
+            condition = _rules.RULES[rule][0].format(v=var, p=param)
+            lines.add(f"if {condition}:")
+            lines.add(
+                f"    _bp_errors.append(_bp_rule_error({rule!r}, {raw}, {path}, _bp_target_{f.name}, {var}))"
+            )
+
+
+def generate(cls: type, fields: list[Field], resolved: dict[str, type]) -> tuple[str, dict[str, Any]]:
+    ns: dict[str, Any] = {
+        "_bp_type_error": _rules.type_error,
+        "_bp_rule_error": _rules.rule_error,
+        "_bp_required": _rules.required_error,
+        "_bp_pointer": _rules.pointer,
+        "_bp_all_unique": _rules.all_unique,
+        "_bp_enum_ok": _primitives.check_enum_value,
+        "_bp_codec_int": _primitives.CODECS["int"].check,
+    }
+    lines = Lines()
+    lines.add("def validate(_bp_obj, _bp_path, _bp_errors):")
+    with lines.indent():
+        lines.add("_bp_errors_before = len(_bp_errors)")
+        for f in fields:
+            ns[f"_bp_target_{f.name}"] = f"{cls.__name__}.{f.name}"
+            path = f"_bp_path + {_rules.pointer(f.wire_key)!r}"
+            lines.add(f"# {f.name} <-> {f.wire_key!r}: {f.type_text}")
+            lines.add(f"v = _bp_obj.{f.name}")
+            if f.required:
+                lines.add("if v is None:")
+                lines.add(f"    _bp_errors.append(_bp_required({path}, _bp_target_{f.name}))")
+                lines.add("else:")
+            else:
+                lines.add("if v is not None:")
+            with lines.indent():
+                _emit(lines, f.node, "v", path, f, resolved, ns, 0)  # type: ignore[arg-type]
+        lines.add("return len(_bp_errors) == _bp_errors_before")
+    return lines.source(), ns

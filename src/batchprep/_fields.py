@@ -1,0 +1,177 @@
+"""Field declarations: what a model says about each attribute.
+
+A model class lists its fields as annotated class attributes whose value is :func:`field`::
+
+    class EnvironmentSetting(Model):
+        name: str = field("name", "str")
+        value: str | None = field("value", "str", default=None)
+
+The base class turns these into msrest's ``_attribute_map`` and ``_validation``, a keyword-only
+constructor and the compiled codecs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field as _dc_field
+from typing import Any
+
+from batchprep import _types
+
+__all__ = ["MISSING", "Field", "field"]
+
+#: The msrest ``_validation`` rules a field may carry, each with a check of its parameter.
+MSREST_RULES = (
+    "required",
+    "readonly",
+    "constant",
+    "min_length",
+    "max_length",
+    "minimum",
+    "maximum",
+    "minimum_ex",
+    "maximum_ex",
+    "min_items",
+    "max_items",
+    "pattern",
+    "unique",
+    "multiple",
+)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: Marks a field with no default: the constructor requires it and msrest's ``required`` rule applies.
+MISSING: Any = _Missing()
+
+
+@dataclass(slots=True)
+class Field:
+    """Everything declared about one attribute of a model."""
+
+    key: str
+    type_text: str
+    default: Any = MISSING
+    rules: dict[str, Any] = _dc_field(default_factory=dict)
+    service_rules: dict[str, Any] = _dc_field(default_factory=dict)
+    secret: bool = False
+    redact: Callable[[Any], Any] | None = None
+    xml: dict[str, Any] | None = None
+    # Filled in by the model's class creation:
+    name: str = ""
+    owner: str = ""
+    node: _types.TypeNode | None = None
+    wire_key: str = ""
+
+    @property
+    def required(self) -> bool:
+        return bool(self.rules.get("required"))
+
+    @property
+    def readonly(self) -> bool:
+        return bool(self.rules.get("readonly"))
+
+    @property
+    def constant(self) -> bool:
+        return bool(self.rules.get("constant"))
+
+    @property
+    def in_init(self) -> bool:
+        return not (self.readonly or self.constant)
+
+    def attribute_map_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"key": self.key, "type": self.type_text}
+        if self.xml is not None:
+            entry["xml"] = dict(self.xml)
+        return entry
+
+
+def field(
+    key: str,
+    type: str,
+    *,
+    default: Any = MISSING,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    minimum_ex: float | None = None,
+    maximum_ex: float | None = None,
+    min_items: int | None = None,
+    max_items: int | None = None,
+    pattern: str | None = None,
+    unique: bool | None = None,
+    multiple: float | None = None,
+    readonly: bool = False,
+    constant: bool = False,
+    service_rules: dict[str, Any] | None = None,
+    secret: bool = False,
+    redact: Callable[[Any], Any] | None = None,
+    xml: dict[str, Any] | None = None,
+) -> Any:
+    """Declare one attribute of a :class:`batchprep.Model`.
+
+    Args:
+        key: The REST key (``'commandLine'``). A literal dot is written ``'\\\\.'``.
+        type: The msrest type string (``'str'``, ``'[ResourceFile]'``, ``'duration'``…).
+        default: The value when the constructor is not given one. A field without a default is
+            required: the constructor insists on it and msrest's ``required`` rule applies.
+        min_length: Up to multiple: msrest ``_validation`` rules, with msrest's meaning.
+        readonly: Set by the service only; not a constructor argument, left out of ``serialize()``.
+        constant: The field always holds ``default``; not a constructor argument.
+        service_rules: Rules the Batch service enforces that msrest does not declare. They take part in
+            :meth:`~batchprep.Model.validate` but stay out of ``_validation``.
+        secret: Never shown by ``repr()`` or error messages.
+        redact: A function that masks part of a value for ``repr()`` (e.g. a SAS signature).
+        xml: msrest's XML metadata for the attribute (``name``, ``attr``, ``text``, ``wrapped``…).
+
+    Returns:
+        A marker that the model's class creation replaces with a slot.
+    """
+    rules: dict[str, Any] = {}
+    if default is MISSING and not readonly and not constant:
+        rules["required"] = True
+    if readonly:
+        rules["readonly"] = True
+    if constant:
+        if default is MISSING:
+            raise TypeError(f"field {key!r}: a constant field needs its value as default=")
+        rules["required"] = True
+        rules["constant"] = True
+    given = {
+        "min_length": min_length,
+        "max_length": max_length,
+        "minimum": minimum,
+        "maximum": maximum,
+        "minimum_ex": minimum_ex,
+        "maximum_ex": maximum_ex,
+        "min_items": min_items,
+        "max_items": max_items,
+        "pattern": pattern,
+        "unique": unique,
+        "multiple": multiple,
+    }
+    rules.update({name: value for name, value in given.items() if value is not None})
+    if readonly and default is MISSING:
+        default = None
+    if not isinstance(key, str):
+        raise TypeError(f"a field's REST key must be a string, got {key!r}")
+    if pattern is not None:
+        re.compile(pattern)
+    for rule in service_rules or {}:
+        if rule not in MSREST_RULES:
+            raise TypeError(f"field {key!r}: unknown service rule {rule!r}; known: {', '.join(MSREST_RULES)}")
+    return Field(
+        key=key,
+        type_text=type,
+        default=default,
+        rules=rules,
+        service_rules=dict(service_rules or {}),
+        secret=secret,
+        redact=redact,
+        xml=xml,
+    )

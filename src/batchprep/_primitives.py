@@ -1,0 +1,406 @@
+"""How each msrest primitive type is checked, written to the wire and read back.
+
+One :class:`Codec` per type string.  ``check`` says whether a Python value may be sent, ``dump`` turns
+a checked value into its JSON form (msrest's exact text), ``load`` reads a JSON value strictly and
+raises :class:`Bad` (with a short reason) for anything that would need a lossy guess.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import datetime
+import decimal
+import email.utils
+import enum
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from batchprep import durations
+
+_UTC = datetime.timezone.utc
+
+
+class Bad(Exception):
+    """A wire value has the right JSON type but unreadable content; the text says why."""
+
+
+class WrongType(Exception):
+    """A wire value has the wrong JSON type."""
+
+
+@dataclass(frozen=True, slots=True)
+class Codec:
+    check: Callable[[Any], bool]
+    dump: Callable[[Any], Any]
+    load: Callable[[Any], Any]
+    #: The Python type(s) a user should pass, for error messages.
+    python: str
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def dump_str(v: Any) -> str:
+    if type(v) is str:
+        return v
+    if isinstance(v, enum.Enum):
+        return str(v.value)
+    return str.__str__(v)
+
+
+def _load_str(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    raise WrongType
+
+
+def _load_int(v: Any) -> int:
+    if type(v) is int:
+        return v
+    raise WrongType
+
+
+def _load_float(v: Any) -> float:
+    if _is_number(v):
+        return float(v)
+    raise WrongType
+
+
+def _load_bool(v: Any) -> bool:
+    if v is True or v is False:
+        return v
+    raise WrongType
+
+
+def _load_decimal(v: Any) -> decimal.Decimal:
+    if isinstance(v, decimal.Decimal):
+        return v
+    if not (_is_number(v) or isinstance(v, str)):
+        raise WrongType
+    try:
+        return decimal.Decimal(v)
+    except decimal.DecimalException:
+        raise Bad("not a decimal number") from None
+
+
+def _load_duration(v: Any) -> Any:
+    if durations.is_duration(v):
+        return v
+    if not isinstance(v, str):
+        raise WrongType
+    try:
+        return durations.parse_duration(v)
+    except ValueError:
+        raise Bad("not an ISO 8601 duration such as 'PT1H' or 'P7D'") from None
+
+
+def dump_iso(v: datetime.datetime) -> str:
+    utc = v.utctimetuple()
+    fraction = str(v.microsecond).rjust(6, "0").rstrip("0").ljust(3, "0")
+    return "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{}Z".format(
+        utc.tm_year, utc.tm_mon, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction
+    )
+
+
+def _check_iso(v: Any) -> bool:
+    if not isinstance(v, datetime.datetime):
+        return False
+    try:
+        year = v.utctimetuple().tm_year
+    except (OverflowError, ValueError):
+        return False
+    return 1 <= year <= 9999
+
+
+_ISO_SHAPE = re.compile(r"\d{4}[-]\d{2}[-]\d{2}T\d{2}:\d{2}:\d{2}\.?\d*Z?[-+]?[\d{2}]?:?[\d{2}]?")
+
+
+def _load_iso(v: Any) -> datetime.datetime:
+    if isinstance(v, datetime.datetime):
+        return v
+    if not isinstance(v, str):
+        raise WrongType
+    import isodate
+
+    text = v.upper()
+    if not _ISO_SHAPE.match(text):
+        raise Bad("not an ISO 8601 date-time such as '2026-01-31T12:00:00Z'")
+    head, dot, tail = text.partition(".")
+    if dot:
+        digits = re.match(r"\d*", tail).group()  # type: ignore[union-attr]
+        if len(digits) > 6:  # Python keeps microseconds: the service may send 7 digits
+            text = head + "." + digits[:6] + tail[len(digits) :]
+    try:
+        parsed = isodate.parse_datetime(text)
+        year = parsed.utctimetuple().tm_year
+    except (ValueError, OverflowError, isodate.ISO8601Error):
+        raise Bad("not an ISO 8601 date-time such as '2026-01-31T12:00:00Z'") from None
+    if not 1 <= year <= 9999:
+        raise Bad("date-time out of range")
+    return parsed
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def dump_rfc(v: datetime.datetime) -> str:
+    utc = v.utctimetuple()
+    return "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT".format(
+        _DAYS[utc.tm_wday], utc.tm_mday, _MONTHS[utc.tm_mon], utc.tm_year, utc.tm_hour, utc.tm_min, utc.tm_sec
+    )
+
+
+def _check_rfc(v: Any) -> bool:
+    if not isinstance(v, datetime.datetime):
+        return False
+    try:
+        v.utctimetuple()
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def _load_rfc(v: Any) -> datetime.datetime:
+    if isinstance(v, datetime.datetime):
+        return v
+    if not isinstance(v, str):
+        raise WrongType
+    parsed = email.utils.parsedate_tz(v)
+    if parsed is None:
+        raise Bad("not an RFC 1123 date-time such as 'Sat, 31 Jan 2026 12:00:00 GMT'")
+    try:
+        offset = datetime.timedelta(seconds=parsed[9] or 0)
+        return datetime.datetime(*parsed[:6], tzinfo=datetime.timezone(offset))
+    except (ValueError, OverflowError):
+        raise Bad("not an RFC 1123 date-time such as 'Sat, 31 Jan 2026 12:00:00 GMT'") from None
+
+
+def dump_date(v: datetime.date) -> str:
+    return "{:04}-{:02}-{:02}".format(v.year, v.month, v.day)
+
+
+_LETTERS = re.compile(r"[^\W\d_]", re.I | re.U)
+
+
+def _load_date(v: Any) -> datetime.date:
+    if isinstance(v, datetime.date) and not isinstance(v, datetime.datetime):
+        return v
+    if not isinstance(v, str):
+        raise WrongType
+    import isodate
+
+    if _LETTERS.search(v):
+        raise Bad("not an ISO 8601 date such as '2026-01-31'")
+    try:
+        return isodate.parse_date(v, defaultmonth=None, defaultday=None)
+    except (ValueError, TypeError, isodate.ISO8601Error):
+        raise Bad("not an ISO 8601 date such as '2026-01-31'") from None
+
+
+def dump_time(v: datetime.time) -> str:
+    text = "{:02}:{:02}:{:02}".format(v.hour, v.minute, v.second)
+    if v.microsecond:
+        text += ".{:06}".format(v.microsecond)  # msrest writes {:02}: 5 µs would read back as 50 ms
+    return text
+
+
+def _load_time(v: Any) -> datetime.time:
+    if isinstance(v, datetime.time):
+        return v
+    if not isinstance(v, str):
+        raise WrongType
+    import isodate
+
+    if _LETTERS.search(v):
+        raise Bad("not an ISO 8601 time such as '12:30:00'")
+    try:
+        return isodate.parse_time(v)
+    except (ValueError, isodate.ISO8601Error):
+        raise Bad("not an ISO 8601 time such as '12:30:00'") from None
+
+
+def dump_unix(v: Any) -> int:
+    if isinstance(v, int):
+        return int(v)
+    return int(calendar.timegm(v.utctimetuple()))
+
+
+def _check_unix(v: Any) -> bool:
+    return _is_int(v) or _check_rfc(v)
+
+
+def _load_unix(v: Any) -> datetime.datetime:
+    if isinstance(v, datetime.datetime):
+        return v
+    if not _is_number(v):
+        raise WrongType
+    try:
+        return datetime.datetime.fromtimestamp(v, _UTC)
+    except (ValueError, OverflowError, OSError):
+        raise Bad("Unix timestamp out of range") from None
+
+
+def dump_base64(v: bytes) -> str:
+    return base64.b64encode(v).decode("ascii").strip("=").replace("+", "-").replace("/", "_")
+
+
+def _load_base64(v: Any) -> bytes:
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v)
+    if not isinstance(v, str):
+        raise WrongType
+    padded = v + "=" * (3 - (len(v) + 3) % 4)
+    try:
+        return base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        raise Bad("not URL-safe base64 text") from None
+
+
+def dump_bytearray(v: bytes) -> str:
+    return base64.b64encode(v).decode()
+
+
+def _load_bytearray(v: Any) -> bytearray:
+    if isinstance(v, bytearray):
+        return v
+    if not isinstance(v, str):
+        raise WrongType
+    try:
+        return bytearray(base64.b64decode(v, validate=True))
+    except (binascii.Error, ValueError):
+        raise Bad("not base64 text") from None
+
+
+def _is_bytes(v: Any) -> bool:
+    return isinstance(v, (bytes, bytearray))
+
+
+def dump_object(v: Any) -> Any:
+    """msrest's rules for a value typed ``object``: JSON values as they are, a few Python types as text."""
+    cls = type(v)
+    if v is None or cls is str or cls is bool or cls is int or cls is float:
+        return v
+    if cls is dict:
+        return {dump_str(k): dump_object(x) for k, x in v.items()}
+    if cls is list:
+        return [dump_object(x) for x in v]
+    if isinstance(v, enum.Enum):
+        return v.value
+    if isinstance(v, str):
+        return dump_str(v)
+    if cls is datetime.datetime:
+        return dump_iso(v)
+    if cls is datetime.date:
+        return dump_date(v)
+    if cls is datetime.time:
+        return dump_time(v)
+    if durations.is_duration(v):
+        return durations.format_duration(v)
+    if cls is decimal.Decimal:
+        return float(v)
+    if hasattr(v, "_bp_fields"):
+        return v.serialize()
+    if isinstance(v, (int, float)):
+        return v
+    raise TypeError(f"{cls.__name__} values cannot be sent as JSON")
+
+
+def _check_object(v: Any) -> bool:
+    try:
+        dump_object(v)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def load_object(v: Any) -> Any:
+    """A JSON value typed ``object``: copied, so the caller's document is never shared or changed."""
+    cls = type(v)
+    if cls is dict:
+        return {k: load_object(x) for k, x in v.items()}
+    if cls is list:
+        return [load_object(x) for x in v]
+    return v
+
+
+def _identity(v: Any) -> Any:
+    return v
+
+
+CODECS: dict[str, Codec] = {
+    "str": Codec(lambda v: isinstance(v, str), dump_str, _load_str, "str"),
+    "int": Codec(_is_int, int, _load_int, "int"),
+    "long": Codec(_is_int, int, _load_int, "int"),
+    "bool": Codec(lambda v: isinstance(v, bool), _identity, _load_bool, "bool"),
+    "float": Codec(_is_number, float, _load_float, "float"),
+    "decimal": Codec(
+        lambda v: isinstance(v, decimal.Decimal) or _is_number(v), float, _load_decimal, "decimal.Decimal"
+    ),
+    "duration": Codec(durations.is_duration, durations.format_duration, _load_duration, "datetime.timedelta"),
+    "iso-8601": Codec(_check_iso, dump_iso, _load_iso, "datetime.datetime"),
+    "rfc-1123": Codec(_check_rfc, dump_rfc, _load_rfc, "datetime.datetime"),
+    "date": Codec(
+        lambda v: isinstance(v, datetime.date) and not isinstance(v, datetime.datetime),
+        dump_date,
+        _load_date,
+        "datetime.date",
+    ),
+    "time": Codec(lambda v: isinstance(v, datetime.time), dump_time, _load_time, "datetime.time"),
+    "unix-time": Codec(_check_unix, dump_unix, _load_unix, "datetime.datetime or int"),
+    "base64": Codec(_is_bytes, dump_base64, _load_base64, "bytes"),
+    "bytearray": Codec(_is_bytes, dump_bytearray, _load_bytearray, "bytes or bytearray"),
+    "object": Codec(_check_object, dump_object, load_object, "a JSON-compatible value"),
+}
+
+
+def check_enum_value(v: Any) -> bool:
+    """An enum field takes a member of a ``str`` enum or a string."""
+    if isinstance(v, enum.Enum):
+        return isinstance(v.value, str)
+    return isinstance(v, str)
+
+
+def enum_dumper(enum_cls: type[enum.Enum]) -> Callable[[Any], str]:
+    """Canonical REST text for an enum field: exact value, case-insensitive match, or the text as given."""
+    exact = {m.value: m.value for m in enum_cls}
+    folded = {m.value.lower(): m.value for m in enum_cls}
+
+    def dump_enum(v: Any) -> str:
+        text = v.value if isinstance(v, enum.Enum) else v
+        try:
+            return exact[text]
+        except KeyError:
+            # Unknown values come from newer services; they go back unchanged.
+            return folded.get(text.lower(), str.__str__(text))
+
+    return dump_enum
+
+
+def enum_loader(enum_cls: type[enum.Enum]) -> Callable[[Any], Any]:
+    """Read an enum from the wire: its member when known (any letter case), else the text unchanged."""
+    exact = {m.value: m for m in enum_cls}
+    folded = {m.value.lower(): m for m in enum_cls}
+
+    def load_enum(v: Any) -> Any:
+        if isinstance(v, enum.Enum):
+            if isinstance(v, enum_cls):
+                return v
+            v = v.value
+        if not isinstance(v, str):
+            raise WrongType
+        member = exact.get(v)
+        if member is None:
+            member = folded.get(v.lower())
+        return v if member is None else member
+
+    return load_enum

@@ -1,0 +1,73 @@
+"""msrest's validation rules and batchprep's messages for them.
+
+Each rule is a predicate that is true when the value *breaks* the rule, with msrest's meaning
+(``pattern`` uses ``re.match``, ``max_length`` counts characters…), and a sentence for the error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from batchprep.errors import ValidationError, excerpt, json_type
+
+#: rule -> (source template for "value breaks the rule", sentence). ``{v}`` is the value, ``{p}`` the
+#: rule's parameter as a namespace name.
+RULES: dict[str, tuple[str, str]] = {
+    "min_length": ("len({v}) < {p}", "must be at least {0} characters long"),
+    "max_length": ("len({v}) > {p}", "must be at most {0} characters long"),
+    "minimum": ("{v} < {p}", "must be at least {0}"),
+    "maximum": ("{v} > {p}", "must be at most {0}"),
+    "minimum_ex": ("{v} <= {p}", "must be greater than {0}"),
+    "maximum_ex": ("{v} >= {p}", "must be less than {0}"),
+    "min_items": ("len({v}) < {p}", "must have at least {0} items"),
+    "max_items": ("len({v}) > {p}", "must have at most {0} items"),
+    "pattern": ("{p}.match({v}) is None", "must match the pattern {0!r}"),
+    "unique": ("{p} and not _bp_all_unique({v})", "must not repeat an item"),
+    "multiple": ("{v} % {p} != 0", "must be a multiple of {0}"),
+}
+
+
+def rule_parameter(rule: str, value: Any) -> Any:
+    """The object a generated check compares against (a compiled regex for ``pattern``)."""
+    if rule == "pattern":
+        return re.compile(value, re.UNICODE)
+    return value
+
+
+def all_unique(items: Any) -> bool:
+    try:
+        return len(items) == len(set(items))
+    except TypeError:  # unhashable items (models, dicts): compare them pairwise
+        seen: list[Any] = []
+        for item in items:
+            if item in seen:
+                return False
+            seen.append(item)
+        return True
+
+
+def rule_error(rule: str, param: Any, path: str, target: str, found: Any) -> ValidationError:
+    sentence = RULES[rule][1].format(param)
+    if rule in ("min_length", "max_length", "min_items", "max_items"):
+        sentence += f" (found {len(found)})"
+    return ValidationError(rule, target, param, path=path, message=sentence)
+
+
+def required_error(path: str, target: str) -> ValidationError:
+    return ValidationError("required", target, True, path=path, message="is required but missing")
+
+
+def type_error(path: str, target: str, expected: str, found: Any, secret: bool = False) -> ValidationError:
+    shown = "a value" if secret else f"{json_type(found)} {excerpt(found)}"
+    return ValidationError("type", target, expected, path=path, message=f"expected {expected}, found {shown}")
+
+
+def format_error(path: str, target: str, reason: str, found: Any, secret: bool = False) -> ValidationError:
+    shown = "the value" if secret else excerpt(found)
+    return ValidationError("format", target, reason, path=path, message=f"{reason}: {shown}")
+
+
+def pointer(token: Any) -> str:
+    """One JSON pointer segment (``~`` and ``/`` escaped as RFC 6901 says)."""
+    return "/" + str(token).replace("~", "~0").replace("/", "~1")

@@ -1,0 +1,139 @@
+"""The type tree: msrest type strings parsed once into small typed nodes.
+
+A field's type string (``'str'``, ``'[ResourceFile]'``, ``'{duration}'``, ``'TaskConstraints'``) is
+parsed when its class is created.  Names of models and enums stay unresolved until the class is first
+used, so a model may refer to one declared later in the same module.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+#: Every primitive type string msrest knows, with what a reader should call it in an error message.
+PRIMITIVES: dict[str, str] = {
+    "str": "a string",
+    "int": "an integer",
+    "long": "an integer",
+    "bool": "a boolean",
+    "float": "a number",
+    "decimal": "a decimal number",
+    "duration": "an ISO 8601 duration",
+    "iso-8601": "an ISO 8601 date-time",
+    "rfc-1123": "an RFC 1123 date-time",
+    "date": "an ISO 8601 date",
+    "time": "an ISO 8601 time",
+    "unix-time": "a Unix timestamp",
+    "base64": "URL-safe base64 text",
+    "bytearray": "base64 text",
+    "object": "any JSON value",
+}
+
+
+class TypeNode:
+    """One node of a parsed type string."""
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        """The msrest type string this node was parsed from."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive(TypeNode):
+    name: str
+
+    @property
+    def text(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Named(TypeNode):
+    """A model or enum, known by name until :func:`resolve` finds its class."""
+
+    name: str
+
+    @property
+    def text(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf(TypeNode):
+    item: TypeNode
+
+    @property
+    def text(self) -> str:
+        return "[" + self.item.text + "]"
+
+
+@dataclass(frozen=True, slots=True)
+class DictOf(TypeNode):
+    item: TypeNode
+
+    @property
+    def text(self) -> str:
+        return "{" + self.item.text + "}"
+
+
+def parse(text: str) -> TypeNode:
+    """Parse an msrest type string such as ``'[ResourceFile]'`` into a node.
+
+    Raises:
+        TypeError: the string is not a well-formed type.
+    """
+    if not isinstance(text, str) or not text:
+        raise TypeError(f"a field type must be a non-empty msrest type string, got {text!r}")
+    if text[0] == "[" or text[0] == "{":
+        closing = "]" if text[0] == "[" else "}"
+        if text[-1] != closing or len(text) < 3:
+            raise TypeError(f"malformed type string {text!r}: {text[0]!r} must close with {closing!r}")
+        inner = parse(text[1:-1])
+        return ListOf(inner) if text[0] == "[" else DictOf(inner)
+    if text in PRIMITIVES:
+        return Primitive(text)
+    if not text.isidentifier():
+        raise TypeError(
+            f"unknown type string {text!r}: expected one of {', '.join(sorted(PRIMITIVES))}, "
+            "a model or enum class name, '[T]' or '{T}'"
+        )
+    return Named(text)
+
+
+def resolve(name: str, module: str) -> type:
+    """Find the model or enum class called ``name`` for a field declared in ``module``.
+
+    The declaring module is searched first, then every batchprep model class and enum registered so far.
+    """
+    from batchprep.model import registry  # the registry lives with the base class
+
+    mod = sys.modules.get(module)
+    found = getattr(mod, name, None) if mod is not None else None
+    if isinstance(found, type) and (issubclass(found, enum.Enum) or hasattr(found, "_bp_fields")):
+        return found
+    try:
+        return registry[name]
+    except KeyError:
+        raise TypeError(
+            f"type {name!r} (declared in module {module}) names no batchprep model or enum; "
+            "declare it, or register an enum with batchprep.register_enum"
+        ) from None
+
+
+def describe(node: TypeNode, resolved: dict[str, Any] | None = None) -> str:
+    """A phrase for error messages: what a value of this type looks like on the wire."""
+    if isinstance(node, Primitive):
+        return PRIMITIVES[node.name]
+    if isinstance(node, ListOf):
+        return "an array"
+    if isinstance(node, DictOf):
+        return "an object"
+    cls = (resolved or {}).get(node.text)
+    if isinstance(cls, type) and issubclass(cls, enum.Enum):
+        return f"a {node.text} value"
+    return f"a {node.text} object"

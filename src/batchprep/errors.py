@@ -1,0 +1,103 @@
+"""The exceptions batchprep raises, and the one error grammar they share.
+
+Every problem names what is wrong, where it is (a JSON pointer into the REST body, built from wire
+names) and what was expected.  The text is only built when something fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["BatchprepError", "DeserializationError", "SerializationError", "ValidationError"]
+
+_EXCERPT = 40
+
+
+def excerpt(value: Any) -> str:
+    """A short, single-line rendering of a value for an error message."""
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ must not hide the real problem
+        text = f"<{type(value).__name__} object>"
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= _EXCERPT else text[: _EXCERPT - 3] + "..."
+
+
+def json_type(value: Any) -> str:
+    """The name a JSON reader would give a value's type (``string``, ``array``…), else its Python type."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "boolean"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+class BatchprepError(Exception):
+    """Base class of every batchprep error."""
+
+
+class ValidationError(BatchprepError):
+    """One problem found in a model or a document.
+
+    Attributes:
+        rule: The rule that failed, in msrest's vocabulary (``required``, ``max_length``, ``pattern``…)
+            or batchprep's (``type``, ``format``).
+        target: ``Class.attribute`` as msrest names it, e.g. ``'TaskContainerSettings.image_name'``.
+        path: A JSON pointer into the REST body, e.g. ``'/environmentSettings/1/name'``.
+        message: What was expected, in words.
+        value: The rule's parameter, as msrest stores it (e.g. ``64`` for ``max_length``).
+    """
+
+    def __init__(
+        self, rule: str, target: str, value: Any = None, *, path: str = "", message: str = ""
+    ) -> None:
+        self.rule = rule
+        self.target = target
+        self.value = value
+        self.path = path
+        self.message = message or f"failed the {rule} rule"
+        super().__init__(f"{path or '/'}: {self.message} [{rule}]")
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_validation_error, (self.rule, self.target, self.value, self.path, self.message))
+
+    def __repr__(self) -> str:
+        return f"ValidationError(rule={self.rule!r}, target={self.target!r}, path={self.path!r})"
+
+
+def _rebuild_validation_error(rule: str, target: str, value: Any, path: str, message: str) -> ValidationError:
+    return ValidationError(rule, target, value, path=path, message=message)
+
+
+class _ErrorList(BatchprepError, ValueError):
+    """An error made of one or more :class:`ValidationError` problems, all reported at once."""
+
+    _what = "problem"
+
+    def __init__(self, message: str, errors: list[ValidationError] | None = None) -> None:
+        self.errors: list[ValidationError] = list(errors or [])
+        self.summary = message
+        if self.errors:
+            lines = "\n".join(f"  {e}" for e in self.errors)
+            count = len(self.errors)
+            message = f"{message}: {count} {self._what}{'s' if count != 1 else ''}\n{lines}"
+        super().__init__(message)
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.summary, self.errors))
+
+
+class SerializationError(_ErrorList):
+    """A model cannot be turned into a REST body; ``errors`` lists every problem with its path."""
+
+
+class DeserializationError(_ErrorList):
+    """A document cannot be read as a model; ``errors`` lists every problem with its path."""

@@ -1,0 +1,365 @@
+"""The serialization base: :class:`Model` and the class machinery behind it.
+
+A subclass lists its fields with :func:`batchprep.field`.  Class creation checks the declarations,
+derives msrest's ``_attribute_map`` and ``_validation``, gives the class ``__slots__`` and a generated
+keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are generated on first use.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar, dataclass_transform
+
+from batchprep import _codegen, _types, extractors, transformers, xml
+from batchprep._codegen import DumpMode, LoadMode, compiled
+from batchprep._codegen import init as _init
+from batchprep._codegen._source import build
+from batchprep._fields import Field, field
+from batchprep.errors import DeserializationError, SerializationError, ValidationError
+
+__all__ = ["Model", "register_enum", "registry"]
+
+#: Every model class and registered enum by class name: how type strings find their classes.
+registry: dict[str, type] = {}
+
+_RESERVED = frozenset(
+    {
+        "additional_properties",
+        "serialize",
+        "deserialize",
+        "as_dict",
+        "from_dict",
+        "validate",
+        "is_xml_model",
+        "enable_additional_properties_sending",
+    }
+)
+
+_M = TypeVar("_M", bound="Model")
+_resolve_lock = threading.Lock()
+
+
+def register_enum(enum_cls: type[enum.Enum]) -> type[enum.Enum]:
+    """Make a ``str`` enum usable by name in field type strings (usable as a class decorator)."""
+    if not (isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)):
+        raise TypeError(f"register_enum takes an Enum class, got {enum_cls!r}")
+    registry[enum_cls.__name__] = enum_cls
+    return enum_cls
+
+
+_ADDITIONAL = object()
+
+
+def _additional_properties_field(*, default: Any = None) -> Any:
+    """Field specifier for the base class's ``additional_properties`` (for type checkers only)."""
+    return _ADDITIONAL
+
+
+def _check_field(cls_name: str, name: str, f: Field) -> None:
+    where = f"{cls_name}.{name}"
+    if name.startswith("_"):
+        raise TypeError(f"{where}: field names may not start with '_' (reserved for batchprep)")
+    if name in _RESERVED:
+        raise TypeError(f"{where}: the name {name!r} would shadow a Model method or attribute")
+    if f.key == "" or any(part == "" for part in transformers.split_rest_key(f.key)):
+        raise TypeError(f"{where}: empty REST key {f.key!r}")
+    if len(transformers.split_rest_key(f.key)) > 1:
+        raise TypeError(
+            f"{where}: flattened REST key {f.key!r} is not supported; escape a literal dot as '\\\\.'"
+        )
+    try:
+        f.node = _types.parse(f.type_text)
+    except TypeError as err:
+        raise TypeError(f"{where}: {err}") from None
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field, _additional_properties_field))
+class ModelMeta(type):
+    """Builds model classes from their field declarations."""
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> ModelMeta:
+        own = {key: value for key, value in namespace.items() if isinstance(value, Field)}
+        for key in [*own, *(k for k, v in namespace.items() if v is _ADDITIONAL)]:
+            del namespace[key]
+        inherited: list[Field] = []
+        for base in reversed(bases):
+            for f in getattr(base, "_bp_fields", ()):
+                inherited = [g for g in inherited if g.name != f.name] + [f]
+        for key, f in own.items():
+            _check_field(name, key, f)
+            f.name, f.owner = key, name
+            f.wire_key = transformers.split_rest_key(f.key)[0]
+        fields = [f for f in inherited if f.name not in own] + list(own.values())
+        seen: dict[str, str] = {}
+        for f in fields:
+            if f.wire_key in seen:
+                raise TypeError(f"{name}: fields {seen[f.wire_key]!r} and {f.name!r} share the REST key {f.wire_key!r}")
+            seen[f.wire_key] = f.name
+        namespace.setdefault("__slots__", tuple(own))
+        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        cls._bp_fields = tuple(fields)
+        cls._bp_compiled = {}
+        cls._bp_resolved = None
+        cls._attribute_map = {f.name: f.attribute_map_entry() for f in fields}
+        cls._validation = {f.name: {k: v for k, v in f.rules.items()} for f in fields if f.rules}
+        if cls.__dict__.get("_bp_send_additional") is None:
+            cls._bp_send_additional = any(getattr(b, "_bp_send_additional", False) for b in bases)
+        if cls._bp_send_additional:
+            cls._attribute_map["additional_properties"] = {"key": "", "type": "{object}"}
+        if "__init__" not in namespace:
+            source, ns = _init.generate(cls, fields)
+            cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create a {name}."})["__init__"]  # type: ignore[misc]
+        if any(isinstance(base, ModelMeta) for base in bases):
+            registry[name] = cls
+        return cls
+
+
+class Model(metaclass=ModelMeta):
+    """Base class of batchprep models: msrest's ``Model`` interface with compiled codecs.
+
+    Subclasses declare fields with :func:`batchprep.field` and get a keyword-only constructor,
+    ``_attribute_map`` / ``_validation`` in msrest's format, and the methods below.
+    """
+
+    __slots__ = ("additional_properties", "__weakref__")
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, like msrest models
+
+    additional_properties: dict[str, Any] = _additional_properties_field(default=None)
+
+    _attribute_map: ClassVar[dict[str, dict[str, Any]]]
+    _validation: ClassVar[dict[str, dict[str, Any]]]
+    _subtype_map: ClassVar[dict[str, dict[str, str]]] = {}
+    _bp_fields: ClassVar[tuple[Field, ...]]
+    _bp_compiled: ClassVar[dict[Any, Callable[..., Any]]]
+    _bp_resolved: ClassVar[dict[str, type] | None]
+    _bp_send_additional: ClassVar[bool]
+
+    # --- class-level helpers -------------------------------------------------------------------
+
+    @classmethod
+    def _bp_resolve(cls) -> dict[str, type]:
+        """The classes named in this class's field types, found once."""
+        resolved = cls.__dict__.get("_bp_resolved")
+        if resolved is None:
+            with _resolve_lock:
+                found: dict[str, type] = {}
+                for f in cls._bp_fields:
+                    node = f.node
+                    while isinstance(node, (_types.ListOf, _types.DictOf)):
+                        node = node.item
+                    if isinstance(node, _types.Named):
+                        try:
+                            found[node.name] = _types.resolve(node.name, cls.__module__)
+                        except TypeError as err:
+                            raise TypeError(f"{cls.__name__}.{f.name}: {err}") from None
+                cls._bp_resolved = resolved = found
+        return resolved
+
+    @classmethod
+    def enable_additional_properties_sending(cls) -> None:
+        """Send ``additional_properties`` with this class's REST body (not its parents', unlike msrest)."""
+        if cls is Model:
+            raise TypeError("enable_additional_properties_sending() is called on a model class, not on Model")
+        with _codegen._lock:
+            cls._bp_send_additional = True
+            cls._attribute_map = {**cls._attribute_map, "additional_properties": {"key": "", "type": "{object}"}}
+            # Drop every compiled serializer: parents embed this class's function in theirs.
+            for model in list(registry.values()):
+                compiled_fns = getattr(model, "__dict__", {}).get("_bp_compiled")
+                if compiled_fns:
+                    for key in [k for k in compiled_fns if k[0] == "dump"]:
+                        del compiled_fns[key]
+
+    @classmethod
+    def is_xml_model(cls) -> bool:
+        """Whether the class declares an ``_xml_map`` (msrest's test for XML models)."""
+        return hasattr(cls, "_xml_map")
+
+    @classmethod
+    def _create_xml_node(cls) -> Any:
+        return xml.model_node(cls)
+
+    # --- the public codec methods ---------------------------------------------------------------
+
+    def validate(self) -> list[ValidationError]:
+        """Check the whole tree; return every problem (empty when the model can be sent).
+
+        Each :class:`~batchprep.ValidationError` has ``rule``, ``target`` (msrest's ``Class.attribute``)
+        and ``path`` (a JSON pointer into the REST body).
+        """
+        errors: list[ValidationError] = []
+        compiled(type(self), "validate")(self, "", errors)
+        return errors
+
+    def serialize(self, keep_readonly: bool = False, **kwargs: Any) -> dict[str, Any]:
+        """Return the REST body of this model (REST keys, ``None`` left out).
+
+        Args:
+            keep_readonly: Also write read-only attributes.
+            **kwargs: ``is_xml=True`` returns an ``xml.etree.ElementTree.Element`` instead;
+                ``key_transformer=`` picks other keys, as in :meth:`as_dict`.
+
+        Raises:
+            SerializationError: the model is not valid; ``errors`` lists every problem.
+        """
+        errors = self.validate()
+        if errors:
+            raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
+        return self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+
+    def as_dict(
+        self,
+        keep_readonly: bool = True,
+        key_transformer: Callable[[str, dict[str, Any], Any], Any] = transformers.attribute_transformer,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Return a JSON-compatible dict of the model, keyed as ``key_transformer`` says.
+
+        Unlike :meth:`serialize`, missing required values are allowed (the dict may describe a partial
+        model), but values of the wrong Python type are refused.
+
+        Args:
+            keep_readonly: Also write read-only attributes.
+            key_transformer: ``attribute_transformer`` (the default: Python names),
+                ``full_restapi_key_transformer``, ``last_restapi_key_transformer`` or any callable
+                ``(key, attr_desc, value) -> (key or list of keys, value)``.
+            **kwargs: ``is_xml=True`` returns an XML element instead.
+
+        Raises:
+            SerializationError: a value has the wrong type; ``errors`` lists every such problem.
+        """
+        errors = [e for e in self.validate() if e.rule == "type"]
+        if errors:
+            raise SerializationError(f"{type(self).__name__} cannot be converted to a dict", errors)
+        return self._bp_dump(keep_readonly, key_transformer, kwargs)
+
+    def _bp_dump(self, keep_readonly: bool, key_transformer: Any, options: dict[str, Any]) -> Any:
+        is_xml = options.pop("is_xml", None)
+        if options:
+            raise TypeError(f"unexpected keyword argument {next(iter(options))!r} (known: is_xml, key_transformer)")
+        if is_xml if is_xml is not None else self.is_xml_model():
+            return xml.dump(self, keep_readonly)
+        cls = type(self)
+        if key_transformer is None or key_transformer in _REST_TRANSFORMERS:
+            return compiled(cls, "dump", DumpMode("rest", keep_readonly))(self)
+        if key_transformer is transformers.attribute_transformer:
+            return compiled(cls, "dump", DumpMode("attr", keep_readonly))(self)
+        return compiled(cls, "dump", DumpMode("custom", keep_readonly))(self, key_transformer)
+
+    @classmethod
+    def deserialize(cls: type[_M], data: Any, content_type: str | None = None) -> _M:
+        """Read a REST body: a dict, JSON text or bytes, or XML with ``content_type='application/xml'``.
+
+        Keys the model does not declare are kept in ``additional_properties``.
+
+        Raises:
+            DeserializationError: the document cannot be read; ``errors`` lists every problem.
+        """
+        document = _unpack(cls, data, content_type)
+        if xml.is_element(document):
+            return xml.load(cls, document)
+        return _finish(cls, compiled(cls, "load", _REST_LOOKUP), document)
+
+    @classmethod
+    def from_dict(
+        cls: type[_M], data: Any, key_extractors: list[Callable[..., Any]] | None = None, content_type: str | None = None
+    ) -> _M:
+        """Read a dict keyed by REST keys, attribute names or both, in any letter case.
+
+        Args:
+            data: The dict (JSON text and XML are read as in :meth:`deserialize`).
+            key_extractors: Extractors tried in order for each attribute; the default is
+                ``[attribute_key_case_insensitive_extractor, rest_key_case_insensitive_extractor,
+                last_rest_key_case_insensitive_extractor]``.
+            content_type: As in :meth:`deserialize`.
+
+        Raises:
+            DeserializationError: the document cannot be read; ``errors`` lists every problem.
+        """
+        document = _unpack(cls, data, content_type)
+        if xml.is_element(document):
+            return xml.load(cls, document)
+        if key_extractors is None or list(key_extractors) == _DEFAULT_EXTRACTORS:
+            return _finish(cls, compiled(cls, "load", _CI_LOOKUP), document)
+        if list(key_extractors) == [extractors.rest_key_extractor]:
+            return _finish(cls, compiled(cls, "load", _REST_LOOKUP), document)
+        chosen = list(key_extractors)
+        return _finish(cls, compiled(cls, "load", _CUSTOM_LOOKUP), document, chosen)
+
+    # --- Python protocol ------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented if not isinstance(other, Model) else False
+        for f in self._bp_fields:
+            if getattr(self, f.name) != getattr(other, f.name):
+                return False
+        return self.additional_properties == other.additional_properties
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in self._bp_fields:
+            value = getattr(self, f.name, None)
+            if value is None:
+                continue
+            if f.secret:
+                shown = "'***'"
+            elif f.redact is not None and isinstance(value, str):
+                shown = repr(f.redact(value))
+            else:
+                shown = repr(value)
+            parts.append(f"{f.name}={shown}")
+        if getattr(self, "additional_properties", None):
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    __str__ = __repr__
+
+
+_REST_TRANSFORMERS = (transformers.full_restapi_key_transformer, transformers.last_restapi_key_transformer)
+_REST_LOOKUP = LoadMode("rest")
+_CI_LOOKUP = LoadMode("ci")
+_CUSTOM_LOOKUP = LoadMode("custom")
+_DEFAULT_EXTRACTORS = [
+    extractors.attribute_key_case_insensitive_extractor,
+    extractors.rest_key_case_insensitive_extractor,
+    extractors.last_rest_key_case_insensitive_extractor,
+]
+
+
+def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
+    """Turn text or bytes into a document: JSON unless the content type says XML."""
+    if hasattr(data, "read"):
+        data = data.read()
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            data = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise DeserializationError(f"cannot read {cls.__name__}: the bytes are not UTF-8 ({err.reason})") from None
+    if not isinstance(data, str):
+        return data
+    data = data.lstrip("\ufeff")
+    if content_type and "xml" in content_type.lower():
+        return xml.parse(cls, data)
+    try:
+        return json.loads(data)
+    except ValueError as err:
+        raise DeserializationError(f"cannot read {cls.__name__}: the text is not JSON ({err})") from None
+    except RecursionError:
+        raise DeserializationError(f"cannot read {cls.__name__}: the JSON nests too deeply") from None
+
+
+def _finish(cls: type[_M], load: Callable[..., Any], document: Any, *extra: Any) -> _M:
+    errors: list[ValidationError] = []
+    try:
+        obj = load(document, "", errors, *extra)
+    except RecursionError:
+        raise DeserializationError(f"cannot read {cls.__name__}: the document nests too deeply") from None
+    if errors:
+        raise DeserializationError(f"cannot read {cls.__name__}", errors)
+    if obj is None:  # pragma: no cover - a None document always records an error
+        raise DeserializationError(f"cannot read {cls.__name__}: no document")
+    return obj

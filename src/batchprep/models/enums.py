@@ -1,0 +1,61 @@
+"""The string enums of the Job Preparation Task family, with the REST API's values.
+
+Every field typed with one of these also takes the plain string; unknown strings (from a newer
+service) are kept and sent back as they are.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from batchprep.model import register_enum
+
+__all__ = ["AutoUserScope", "ContainerHostDataPath", "ContainerWorkingDirectory", "ElevationLevel"]
+
+
+@register_enum
+class ContainerWorkingDirectory(str, Enum):
+    """Where a containerized task starts."""
+
+    #: Batch's own task working directory, where the resource files were downloaded.
+    task_working_directory = "taskWorkingDirectory"
+    #: The working directory the container image defines; resource files are not there.
+    container_image_default = "containerImageDefault"
+
+
+@register_enum
+class ElevationLevel(str, Enum):
+    """Whether the auto-user runs with administrator rights."""
+
+    #: A standard user without elevated access.
+    non_admin = "nonadmin"
+    #: A user with elevated (administrator/root) access.
+    admin = "admin"
+
+
+@register_enum
+class AutoUserScope(str, Enum):
+    """How widely an auto-user account is shared on a node."""
+
+    #: A new account for this task only.
+    task = "task"
+    #: The account shared by every task of the pool on that node.
+    pool = "pool"
+
+
+@register_enum
+class ContainerHostDataPath(str, Enum):
+    """Batch directories on the host that can be mounted into a task's container."""
+
+    #: The directory shared by every task on the node.
+    shared = "Shared"
+    #: The start task's directory.
+    startup = "Startup"
+    #: The directory with the node's virtual file system mounts.
+    vfs_mounts = "VfsMounts"
+    #: The task's own directory.
+    task = "Task"
+    #: The Job Preparation Task's directory.
+    job_prep = "JobPrep"
+    #: The directory where application packages are installed.
+    applications = "Applications"
