@@ -140,7 +140,7 @@ def _load_iso(v: Any) -> datetime.datetime:
         if len(digits) > 6:  # Python keeps microseconds: the service may send 7 digits
             text = head + "." + digits[:6] + tail[len(digits) :]
     try:
-        parsed = isodate.parse_datetime(text)
+        parsed: datetime.datetime = isodate.parse_datetime(text)
         year = parsed.utctimetuple().tm_year
     except (ValueError, OverflowError, isodate.ISO8601Error):
         raise Bad("not an ISO 8601 date-time such as '2026-01-31T12:00:00Z'") from None
@@ -202,7 +202,8 @@ def _load_date(v: Any) -> datetime.date:
     if _LETTERS.search(v):
         raise Bad("not an ISO 8601 date such as '2026-01-31'")
     try:
-        return isodate.parse_date(v, defaultmonth=None, defaultday=None)
+        day: datetime.date = isodate.parse_date(v, defaultmonth=None, defaultday=None)
+        return day
     except (ValueError, TypeError, isodate.ISO8601Error):
         raise Bad("not an ISO 8601 date such as '2026-01-31'") from None
 
@@ -224,7 +225,8 @@ def _load_time(v: Any) -> datetime.time:
     if _LETTERS.search(v):
         raise Bad("not an ISO 8601 time such as '12:30:00'")
     try:
-        return isodate.parse_time(v)
+        moment: datetime.time = isodate.parse_time(v)
+        return moment
     except (ValueError, isodate.ISO8601Error):
         raise Bad("not an ISO 8601 time such as '12:30:00'") from None
 
@@ -372,8 +374,8 @@ def check_enum_value(v: Any) -> bool:
 
 def enum_dumper(enum_cls: type[enum.Enum]) -> Callable[[Any], str]:
     """Canonical REST text for an enum field: exact value, case-insensitive match, or the text as given."""
-    exact = {m.value: m.value for m in enum_cls}
-    folded = {m.value.lower(): m.value for m in enum_cls}
+    exact: dict[str, str] = {m.value: m.value for m in enum_cls}
+    folded: dict[str, str] = {m.value.lower(): m.value for m in enum_cls}
 
     def dump_enum(v: Any) -> str:
         text = v.value if isinstance(v, enum.Enum) else v

@@ -22,7 +22,8 @@ def format_duration(value: datetime.timedelta | Any) -> str:
     """
     import isodate
 
-    return isodate.duration_isoformat(value)
+    text: str = isodate.duration_isoformat(value)
+    return text
 
 
 def parse_duration(text: str) -> datetime.timedelta | Any:

@@ -99,7 +99,7 @@ class ModelMeta(type):
                 raise TypeError(f"{name}: fields {seen[f.wire_key]!r} and {f.name!r} share the REST key {f.wire_key!r}")
             seen[f.wire_key] = f.name
         namespace.setdefault("__slots__", tuple(own))
-        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        cls: Any = super().__new__(mcls, name, bases, namespace, **kwargs)
         cls._bp_fields = tuple(fields)
         cls._bp_compiled = {}
         cls._bp_resolved = None
@@ -111,10 +111,11 @@ class ModelMeta(type):
             cls._attribute_map["additional_properties"] = {"key": "", "type": "{object}"}
         if "__init__" not in namespace:
             source, ns = _init.generate(cls, fields)
-            cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create a {name}."})["__init__"]  # type: ignore[misc]
+            cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create a {name}."})["__init__"]
         if any(isinstance(base, ModelMeta) for base in bases):
             registry[name] = cls
-        return cls
+        result: ModelMeta = cls
+        return result
 
 
 class Model(metaclass=ModelMeta):
@@ -208,7 +209,8 @@ class Model(metaclass=ModelMeta):
         errors = self.validate()
         if errors:
             raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
-        return self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+        body: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+        return body
 
     def as_dict(
         self,
@@ -234,7 +236,8 @@ class Model(metaclass=ModelMeta):
         errors = [e for e in self.validate() if e.rule == "type"]
         if errors:
             raise SerializationError(f"{type(self).__name__} cannot be converted to a dict", errors)
-        return self._bp_dump(keep_readonly, key_transformer, kwargs)
+        body: dict[str, Any] = self._bp_dump(keep_readonly, key_transformer, kwargs)
+        return body
 
     def _bp_dump(self, keep_readonly: bool, key_transformer: Any, options: dict[str, Any]) -> Any:
         is_xml = options.pop("is_xml", None)
@@ -260,7 +263,8 @@ class Model(metaclass=ModelMeta):
         """
         document = _unpack(cls, data, content_type)
         if xml.is_element(document):
-            return xml.load(cls, document)
+            loaded: _M = xml.load(cls, document)
+            return loaded
         return _finish(cls, compiled(cls, "load", _REST_LOOKUP), document)
 
     @classmethod
@@ -281,7 +285,8 @@ class Model(metaclass=ModelMeta):
         """
         document = _unpack(cls, data, content_type)
         if xml.is_element(document):
-            return xml.load(cls, document)
+            loaded: _M = xml.load(cls, document)
+            return loaded
         if key_extractors is None or list(key_extractors) == _DEFAULT_EXTRACTORS:
             return _finish(cls, compiled(cls, "load", _CI_LOOKUP), document)
         if list(key_extractors) == [extractors.rest_key_extractor]:
@@ -355,7 +360,7 @@ def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
 def _finish(cls: type[_M], load: Callable[..., Any], document: Any, *extra: Any) -> _M:
     errors: list[ValidationError] = []
     try:
-        obj = load(document, "", errors, *extra)
+        obj: _M | None = load(document, "", errors, *extra)
     except RecursionError:
         raise DeserializationError(f"cannot read {cls.__name__}: the document nests too deeply") from None
     if errors:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import xml.etree.ElementTree as ET
+from xml.parsers import expat
 from typing import Any
 
 from batchprep import _primitives, _rules, _types
@@ -48,6 +49,9 @@ def _text(node: _types.TypeNode, value: Any, resolved: dict[str, type]) -> Any:
 
 def _value(node: _types.TypeNode, value: Any, desc: dict[str, Any], resolved: dict[str, type]) -> Any:
     if isinstance(node, _types.ListOf):
+        if isinstance(node.item, (_types.ListOf, _types.DictOf)):
+            # msrest writes the repr of an Element here; refuse instead of sending garbage.
+            raise SerializationError(f"the attribute {desc['key']!r} ({node.text}) has no XML form")
         xml_desc = desc.get("xml", {})
         name = xml_desc.get("name") or desc["key"]
         items_name = xml_desc.get("itemsName", name)
@@ -122,14 +126,14 @@ def _refuse_dtd(*_: Any) -> None:
 
 def parse(cls: type, text: str) -> ET.Element:
     """Parse XML text, refusing DTDs and entity declarations."""
-    parser = ET.XMLParser()
-    expat = parser.parser  # type: ignore[attr-defined]
-    expat.StartDoctypeDeclHandler = _refuse_dtd
-    expat.EntityDeclHandler = _refuse_dtd
+    # A first pass with bare expat stops at the DTD, before any entity could expand.
+    guard = expat.ParserCreate()
+    guard.StartDoctypeDeclHandler = _refuse_dtd
+    guard.EntityDeclHandler = _refuse_dtd
     try:
-        parser.feed(text)
-        return parser.close()
-    except (ET.ParseError, ValueError) as err:
+        guard.Parse(text, True)
+        return ET.fromstring(text)
+    except (expat.ExpatError, ET.ParseError, ValueError) as err:
         raise DeserializationError(f"cannot read {cls.__name__}: the text is not acceptable XML ({err})") from None
 
 
@@ -138,12 +142,14 @@ def _find(element: ET.Element, name: str, ns: str | None) -> list[ET.Element]:
 
 
 def _scalar(node: _types.TypeNode, text: str | None, path: str, target: str, resolved: dict[str, type], errors: list[ValidationError]) -> Any:
-    if isinstance(node, _types.Primitive) and node.name == "str":
-        return text or ""
-    if not text:
+    if isinstance(node, _types.Primitive) and node.name in ("str", "base64", "bytearray"):
+        text = text or ""  # an empty element is an empty string (or no bytes), not a missing value
+    elif not text:
         return None
     try:
         if isinstance(node, _types.Primitive):
+            if node.name == "str":
+                return text
             if node.name == "bool":
                 folded = text.strip().lower()
                 if folded in ("true", "1"):

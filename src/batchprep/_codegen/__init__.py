@@ -35,7 +35,7 @@ _DOCS = {
 
 def compiled(cls: Any, family: str, mode: Any = None) -> Callable[..., Any]:
     """The generated ``family`` function of ``cls`` for ``mode``, built on first use."""
-    fn = cls.__dict__["_bp_compiled"].get((family, mode))
+    fn: Callable[..., Any] | None = cls.__dict__["_bp_compiled"].get((family, mode))
     if fn is not None:
         return fn
     with _lock:

@@ -87,7 +87,7 @@ def _emit(
         if isinstance(node, _types.Primitive):
             loader = fill(ns, f"_bp_load_{safe(node.name)}", _primitives.CODECS[node.name].load)
         else:
-            loader = fill(ns, f"_bp_enum_{node.text}", _primitives.enum_loader(resolved[node.text]))  # type: ignore[arg-type]
+            loader = fill(ns, f"_bp_enum_{node.text}", _primitives.enum_loader(resolved[node.text]))
         lines.add("try:")
         lines.add(f"    {var} = {loader}({var})")
         lines.add("except (_bp_WrongType, _bp_Bad) as _bp_reason:")
@@ -97,6 +97,7 @@ def _emit(
         extra = ", _bp_extractors" if mode.lookup == "custom" else ""
         lines.add(f"{var} = _bp_model_{node.text}({var}, {path}, _bp_errors{extra})")
     else:
+        assert isinstance(node, (_types.ListOf, _types.DictOf))
         is_list = isinstance(node, _types.ListOf)
         item, index, out = f"_bp_x{depth}", f"_bp_i{depth}", f"_bp_out{depth}"
         lines.add(f"if type({var}) is {'list' if is_list else 'dict'}:")
