@@ -1,15 +1,55 @@
 """ISO 8601 durations as the Batch REST API writes them (``PT1H``, ``P7D``, ``PT0.0015S``).
 
-The text matches what msrest sends, which is what ``isodate.duration_isoformat`` writes.  isodate is
-imported on first use only, so ``import batchprep`` stays cheap for code that never touches a duration.
+Writing: a ``datetime.timedelta`` gets exactly the text msrest sends (``isodate.duration_isoformat``),
+produced here without isodate.  Reading: the common ``PnWnDTnHnMnS`` forms are parsed here, to the
+same values isodate gives; rarer forms (years, months, the ``PYYYY-MM-DD`` form) go to isodate, which
+is imported only then.
+
+A duration read from the wire remembers its text, so an untouched value goes back unchanged even when
+Python cannot hold it exactly: the service's "unlimited" ``P10675199DT2H48M5.4775807S`` has seven
+fractional digits, and ``PT60M`` would otherwise come back as ``PT1H``.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
-__all__ = ["format_duration", "parse_duration"]
+__all__ = ["WireDuration", "format_duration", "parse_duration"]
+
+_ZERO = datetime.timedelta(0)
+_NUMBER = r"([0-9]+(?:[.,][0-9]+)?)"
+_COMMON = re.compile(
+    rf"([+-])?P(?:{_NUMBER}W)?(?:{_NUMBER}D)?(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
+)
+
+
+class WireDuration(datetime.timedelta):
+    """A ``timedelta`` read from a REST body, which remembers the text it was read from.
+
+    It behaves as a ``timedelta`` in every way; arithmetic gives plain ``timedelta`` values, so only an
+    untouched value is written back with its original text.
+    """
+
+    __slots__ = ("wire_text",)
+    wire_text: str
+
+    @classmethod
+    def of(cls, value: datetime.timedelta, text: str) -> WireDuration:
+        made = cls(days=value.days, seconds=value.seconds, microseconds=value.microseconds)
+        made.wire_text = text
+        return made
+
+    def __repr__(self) -> str:
+        return datetime.timedelta.__repr__(datetime.timedelta(self.days, self.seconds, self.microseconds))
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (self.days, self.seconds, self.microseconds, self.wire_text))
+
+
+def _rebuild(days: int, seconds: int, microseconds: int, text: str) -> WireDuration:
+    return WireDuration.of(datetime.timedelta(days, seconds, microseconds), text)
 
 
 def format_duration(value: datetime.timedelta | Any) -> str:
@@ -19,30 +59,93 @@ def format_duration(value: datetime.timedelta | Any) -> str:
     'PT1H'
     >>> format_duration(datetime.timedelta(days=7))
     'P7D'
+    >>> format_duration(datetime.timedelta(microseconds=1500))
+    'PT0.0015S'
     """
-    import isodate
+    cls = type(value)
+    if cls is WireDuration:
+        return value.wire_text  # type: ignore[no-any-return]
+    if cls is not datetime.timedelta and not isinstance(value, datetime.timedelta):
+        text = getattr(value, "_bp_wire_text", None)
+        if text is not None:
+            return text  # type: ignore[no-any-return]
+        import isodate
 
-    text: str = isodate.duration_isoformat(value)
+        formatted: str = isodate.duration_isoformat(value)
+        return formatted
+    total = (value.days * 86400 + value.seconds) * 1000000 + value.microseconds
+    sign = "-" if total < 0 else ""
+    seconds, micros = divmod(abs(total), 1000000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    text = sign + "P"
+    if days:
+        text += f"{days}D"
+    if hours or minutes or seconds or micros:
+        text += "T"
+        if hours:
+            text += f"{hours}H"
+        if minutes:
+            text += f"{minutes}M"
+        if micros:
+            text += f"{seconds}.{micros:06d}".rstrip("0") + "S"
+        elif seconds:
+            text += f"{seconds}S"
+    elif not days:
+        text += "0D"
     return text
 
 
 def parse_duration(text: str) -> datetime.timedelta | Any:
-    """Parse ISO 8601 duration text into a ``timedelta``, or an ``isodate.Duration`` for years/months.
+    """Parse ISO 8601 duration text: a :class:`WireDuration`, or an ``isodate.Duration`` for years/months.
 
     Raises:
         ValueError: the text is not an ISO 8601 duration.
 
     >>> parse_duration('PT1H30M')
     datetime.timedelta(seconds=5400)
+    >>> format_duration(parse_duration('PT90M'))
+    'PT90M'
     """
-    import isodate
-
     if not isinstance(text, str):
         raise ValueError(f"an ISO 8601 duration must be a string, got {type(text).__name__}")
+    match = _COMMON.fullmatch(text)
+    if match is not None:
+        sign, weeks, days, hours, minutes, seconds = match.groups()
+        if weeks is None and days is None and hours is None and minutes is None and seconds is None:
+            raise ValueError(f"{text!r} is not an ISO 8601 duration: it has no component (e.g. 'PT0S')")
+        if text.endswith("T"):
+            raise ValueError(f"{text!r} is not an ISO 8601 duration: 'T' must be followed by a time component")
+        try:
+            value = datetime.timedelta(
+                weeks=_float(weeks), days=_float(days), hours=_float(hours), minutes=_float(minutes), seconds=_float(seconds)
+            )
+        except OverflowError:
+            raise ValueError(f"{text!r} is longer than Python's longest timedelta") from None
+        if sign == "-":
+            value = _ZERO - value
+        return WireDuration.of(value, text)
+    return _parse_rare(text)
+
+
+def _float(number: str | None) -> float:
+    return 0.0 if number is None else float(number.replace(",", "."))
+
+
+def _parse_rare(text: str) -> Any:
+    import isodate
+
+    if text.endswith(("P", "T")) or not text.lstrip("+-").startswith("P") or text != text.strip():
+        raise ValueError(f"{text!r} is not an ISO 8601 duration (e.g. 'PT1H', 'P7D')")
     try:
-        return isodate.parse_duration(text)
-    except (isodate.ISO8601Error, ValueError, OverflowError) as err:
+        value = isodate.parse_duration(text)
+    except (isodate.ISO8601Error, ValueError, OverflowError, TypeError) as err:
         raise ValueError(f"{text!r} is not an ISO 8601 duration (e.g. 'PT1H', 'P7D')") from err
+    if isinstance(value, datetime.timedelta):
+        return WireDuration.of(value, text)
+    value._bp_wire_text = text  # an isodate.Duration (years or months): keep its text too
+    return value
 
 
 def is_duration(value: Any) -> bool:
