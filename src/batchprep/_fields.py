@@ -58,6 +58,7 @@ class Field:
     default: Any = MISSING
     rules: dict[str, Any] = _dc_field(default_factory=dict)
     service_rules: dict[str, Any] = _dc_field(default_factory=dict)
+    messages: dict[str, str] = _dc_field(default_factory=dict)
     secret: bool = False
     redact: Callable[[Any], Any] | None = None
     xml: dict[str, Any] | None = None
@@ -109,6 +110,7 @@ def field(
     readonly: bool = False,
     constant: bool = False,
     service_rules: dict[str, Any] | None = None,
+    messages: dict[str, str] | None = None,
     secret: bool = False,
     redact: Callable[[Any], Any] | None = None,
     xml: dict[str, Any] | None = None,
@@ -125,6 +127,7 @@ def field(
         constant: The field always holds ``default``; not a constructor argument.
         service_rules: Rules the Batch service enforces that msrest does not declare. They take part in
             :meth:`~batchprep.Model.validate` but stay out of ``_validation``.
+        messages: Rule name -> the sentence to report instead of the generic one (e.g. for a pattern).
         secret: Never shown by ``repr()`` or error messages.
         redact: A function that masks part of a value for ``repr()`` (e.g. a SAS signature).
         xml: msrest's XML metadata for the attribute (``name``, ``attr``, ``text``, ``wrapped``…).
@@ -171,6 +174,7 @@ def field(
         default=default,
         rules=rules,
         service_rules=dict(service_rules or {}),
+        messages=dict(messages or {}),
         secret=secret,
         redact=redact,
         xml=xml,

@@ -47,8 +47,8 @@ def all_unique(items: Any) -> bool:
         return True
 
 
-def rule_error(rule: str, param: Any, path: str, target: str, found: Any) -> ValidationError:
-    sentence = RULES[rule][1].format(param)
+def rule_error(rule: str, param: Any, path: str, target: str, found: Any, sentence: str = "") -> ValidationError:
+    sentence = sentence or RULES[rule][1].format(param)
     if rule in ("min_length", "max_length", "min_items", "max_items"):
         sentence += f" (found {len(found)})"
     return ValidationError(rule, target, param, path=path, message=sentence)

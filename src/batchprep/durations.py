@@ -64,7 +64,8 @@ def format_duration(value: datetime.timedelta | Any) -> str:
     """
     cls = type(value)
     if cls is WireDuration:
-        return value.wire_text  # type: ignore[no-any-return]
+        wire: str = value.wire_text  # type: ignore[union-attr]
+        return wire
     if cls is not datetime.timedelta and not isinstance(value, datetime.timedelta):
         text = getattr(value, "_bp_wire_text", None)
         if text is not None:

@@ -133,6 +133,9 @@ class Model(metaclass=ModelMeta):
     _attribute_map: ClassVar[dict[str, dict[str, Any]]]
     _validation: ClassVar[dict[str, dict[str, Any]]]
     _subtype_map: ClassVar[dict[str, dict[str, str]]] = {}
+    #: Checks spanning several fields, run by ``validate()`` after the per-field ones:
+    #: ``check(obj, path, errors)`` appends :class:`ValidationError` s (see batchprep.service_rules).
+    _bp_checks: ClassVar[tuple[Callable[[Any, str, list[ValidationError]], None], ...]] = ()
     _bp_fields: ClassVar[tuple[Field, ...]]
     _bp_compiled: ClassVar[dict[Any, Callable[..., Any]]]
     _bp_resolved: ClassVar[dict[str, type] | None]

@@ -107,9 +107,10 @@ def _emit_rules(lines: Lines, var: str, path: str, f: Field, ns: dict[str, Any])
             param = fill(ns, f"_bp_{kind}_{f.name}_{rule}", _rules.rule_parameter(rule, value))
             raw = fill(ns, f"_bp_{kind}_raw_{f.name}_{rule}", value)
             condition = _rules.RULES[rule][0].format(v=var, p=param)
+            sentence = fill(ns, f"_bp_{kind}_message_{f.name}_{rule}", f.messages.get(rule, ""))
             lines.add(f"if {condition}:")
             lines.add(
-                f"    _bp_errors.append(_bp_rule_error({rule!r}, {raw}, {path}, _bp_target_{f.name}, {var}))"
+                f"    _bp_errors.append(_bp_rule_error({rule!r}, {raw}, {path}, _bp_target_{f.name}, {var}, {sentence}))"
             )
 
 
@@ -140,5 +141,11 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type]) -> tuple
                 lines.add("if v is not None:")
             with lines.indent():
                 _emit(lines, f.node, "v", path, f, resolved, ns, 0)  # type: ignore[arg-type]
+        checks = tuple(getattr(cls, "_bp_checks", ()))
+        if checks:
+            ns["_bp_checks"] = checks
+            lines.add("# the Batch service's rules that span fields (batchprep.service_rules)")
+            lines.add("for _bp_check in _bp_checks:")
+            lines.add("    _bp_check(_bp_obj, _bp_path, _bp_errors)")
         lines.add("return len(_bp_errors) == _bp_errors_before")
     return lines.source(), ns

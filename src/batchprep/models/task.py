@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from batchprep import service_rules
 from batchprep._fields import field
 from batchprep.model import Model
 from batchprep.models.container import ComputeNodeIdentityReference, TaskContainerSettings
@@ -22,6 +23,8 @@ __all__ = [
 #: The Batch service's rule for task IDs: 1 to 64 of these ASCII characters.
 TASK_ID_PATTERN = r"\A[A-Za-z0-9_-]+\Z"
 TASK_ID_MAX_LENGTH = 64
+#: Unix permission bits in octal, as ``chmod`` takes them (``644``, ``0755``).
+FILE_MODE_PATTERN = r"\A[0-7]{3,4}\Z"
 
 
 class ResourceFile(Model):
@@ -49,10 +52,18 @@ class ResourceFile(Model):
     http_url: str | None = field("httpUrl", "str", default=None, redact=mask_sas_signature)
     blob_prefix: str | None = field("blobPrefix", "str", default=None)
     file_path: str | None = field("filePath", "str", default=None)
-    file_mode: str | None = field("fileMode", "str", default=None)
+    file_mode: str | None = field(
+        "fileMode",
+        "str",
+        default=None,
+        service_rules={"pattern": FILE_MODE_PATTERN},
+        messages={"pattern": "must be permission bits in octal, such as '0755'"},
+    )
     identity_reference: ComputeNodeIdentityReference | None = field(
         "identityReference", "ComputeNodeIdentityReference", default=None
     )
+
+    _bp_checks = (service_rules.resource_file_source, service_rules.resource_file_paths)
 
 
 class EnvironmentSetting(Model):
@@ -81,7 +92,11 @@ class TaskConstraints(Model):
 
     max_wall_clock_time: datetime.timedelta | None = field("maxWallClockTime", "duration", default=None)
     retention_time: datetime.timedelta | None = field("retentionTime", "duration", default=None)
-    max_task_retry_count: int | None = field("maxTaskRetryCount", "int", default=None)
+    max_task_retry_count: int | None = field(
+        "maxTaskRetryCount", "int", default=None, service_rules={"minimum": -1}
+    )
+
+    _bp_checks = (service_rules.non_negative_durations,)
 
 
 class AutoUserSpecification(Model):
@@ -106,6 +121,8 @@ class UserIdentity(Model):
 
     user_name: str | None = field("username", "str", default=None)
     auto_user: AutoUserSpecification | None = field("autoUser", "AutoUserSpecification", default=None)
+
+    _bp_checks = (service_rules.user_identity_exclusive,)
 
 
 class JobPreparationTask(Model):
@@ -144,6 +161,7 @@ class JobPreparationTask(Model):
         "str",
         default=None,
         service_rules={"max_length": TASK_ID_MAX_LENGTH, "pattern": TASK_ID_PATTERN},
+        messages={"pattern": "may contain only letters A-Z and a-z, digits, '-' and '_' (at least one)"},
     )
     command_line: str = field("commandLine", "str")
     container_settings: TaskContainerSettings | None = field(
@@ -157,3 +175,5 @@ class JobPreparationTask(Model):
     wait_for_success: bool | None = field("waitForSuccess", "bool", default=None)
     user_identity: UserIdentity | None = field("userIdentity", "UserIdentity", default=None)
     rerun_on_node_reboot_after_success: bool | None = field("rerunOnNodeRebootAfterSuccess", "bool", default=None)
+
+    _bp_checks = (service_rules.environment_names_unique,)

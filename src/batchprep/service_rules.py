@@ -1,0 +1,166 @@
+"""The Batch service's own rules, checked before a request is sent.
+
+msrest checks only what its ``_validation`` maps declare (for this family: three required values), so
+a broken task reaches the service and comes back as a bare ``InvalidPropertyValue`` 400.  The checks
+here are the rules the Batch REST API documents for these objects; docs/service-rules.md lists each
+with its source.  Each check appends :class:`~batchprep.ValidationError` s to ``errors``; they run
+inside ``validate()`` after the per-field checks, and must therefore cope with values of the wrong
+type (those are reported already).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from batchprep._rules import pointer
+from batchprep.errors import ValidationError
+
+__all__ = [
+    "environment_names_unique",
+    "non_negative_durations",
+    "resource_file_paths",
+    "resource_file_source",
+    "user_identity_exclusive",
+]
+
+_SOURCES = (
+    ("auto_storage_container_name", "autoStorageContainerName"),
+    ("storage_container_url", "storageContainerUrl"),
+    ("http_url", "httpUrl"),
+)
+_WINDOWS_DRIVE = re.compile(r"\A[A-Za-z]:")
+
+
+def resource_file_source(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """A resource file names exactly one source; what goes with each source goes with it only."""
+    given = [key for name, key in _SOURCES if getattr(obj, name) is not None]
+    if len(given) != 1:
+        found = " and ".join(given) if given else "none"
+        errors.append(
+            ValidationError(
+                "exactly_one_source",
+                "ResourceFile",
+                [key for _, key in _SOURCES],
+                path=path,
+                message=f"needs exactly one of autoStorageContainerName, storageContainerUrl, httpUrl (found {found})",
+            )
+        )
+    if obj.http_url is not None and obj.file_path is None:
+        errors.append(
+            ValidationError(
+                "required", "ResourceFile.file_path", True, path=path + "/filePath", message="is required with httpUrl"
+            )
+        )
+    if obj.blob_prefix is not None and obj.auto_storage_container_name is None and obj.storage_container_url is None:
+        errors.append(
+            ValidationError(
+                "container_source_only",
+                "ResourceFile.blob_prefix",
+                ["autoStorageContainerName", "storageContainerUrl"],
+                path=path + "/blobPrefix",
+                message="applies only to autoStorageContainerName or storageContainerUrl sources",
+            )
+        )
+    if obj.identity_reference is not None and obj.storage_container_url is None and obj.http_url is None:
+        errors.append(
+            ValidationError(
+                "url_source_only",
+                "ResourceFile.identity_reference",
+                ["storageContainerUrl", "httpUrl"],
+                path=path + "/identityReference",
+                message="applies only to storageContainerUrl or httpUrl sources",
+            )
+        )
+
+
+def escapes_working_directory(file_path: str) -> bool:
+    """Whether a resource file path is absolute or climbs above the task's working directory."""
+    if file_path.startswith(("/", "\\")) or _WINDOWS_DRIVE.match(file_path):
+        return True
+    depth = 0
+    for part in re.split(r"[\\/]", file_path):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif part not in ("", "."):
+            depth += 1
+    return False
+
+
+def resource_file_paths(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """``filePath`` stays inside the task's working directory."""
+    file_path = obj.file_path
+    if isinstance(file_path, str) and escapes_working_directory(file_path):
+        errors.append(
+            ValidationError(
+                "relative_path",
+                "ResourceFile.file_path",
+                "relative",
+                path=path + "/filePath",
+                message="must be a path relative to the task's working directory that does not climb out of it",
+            )
+        )
+
+
+def user_identity_exclusive(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """A task runs either as a named user or as an auto-user."""
+    if obj.user_name is not None and obj.auto_user is not None:
+        errors.append(
+            ValidationError(
+                "mutually_exclusive",
+                "UserIdentity",
+                ["username", "autoUser"],
+                path=path,
+                message="takes username or autoUser, not both",
+            )
+        )
+
+
+def environment_names_unique(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """Each environment variable is set once per task."""
+    settings = obj.environment_settings
+    if not isinstance(settings, (list, tuple)):
+        return
+    first: dict[str, int] = {}
+    for index, setting in enumerate(settings):
+        name = getattr(setting, "name", None)
+        if not isinstance(name, str):
+            continue
+        if name in first:
+            errors.append(
+                ValidationError(
+                    "unique",
+                    "EnvironmentSetting.name",
+                    True,
+                    path=f"{path}/environmentSettings/{index}/name",
+                    message=f"repeats a name already set at {path}/environmentSettings/{first[name]}/name",
+                )
+            )
+        else:
+            first[name] = index
+
+
+def _negative(value: Any) -> bool:
+    if isinstance(value, datetime.timedelta):
+        return value < datetime.timedelta(0)
+    if hasattr(value, "tdelta"):  # isodate.Duration
+        return bool(value.years < 0 or value.months < 0 or value.tdelta < datetime.timedelta(0))
+    return False
+
+
+def non_negative_durations(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """Task time limits are not negative."""
+    for name, key in (("max_wall_clock_time", "maxWallClockTime"), ("retention_time", "retentionTime")):
+        if _negative(getattr(obj, name)):
+            errors.append(
+                ValidationError(
+                    "minimum",
+                    f"TaskConstraints.{name}",
+                    "PT0S",
+                    path=path + pointer(key),
+                    message="must not be negative",
+                )
+            )
