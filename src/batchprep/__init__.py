@@ -16,6 +16,7 @@ from batchprep.extractors import (
     rest_key_case_insensitive_extractor,
     rest_key_extractor,
 )
+from batchprep.limits import SizeWarning, size_warnings
 from batchprep.model import Model, register_enum
 from batchprep.models import (
     AutoUserScope,
@@ -53,6 +54,7 @@ __all__ = [
     "Model",
     "ResourceFile",
     "SerializationError",
+    "SizeWarning",
     "TaskConstraints",
     "TaskContainerSettings",
     "UserIdentity",
@@ -70,4 +72,5 @@ __all__ = [
     "register_enum",
     "rest_key_case_insensitive_extractor",
     "rest_key_extractor",
+    "size_warnings",
 ]

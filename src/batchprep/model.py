@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
-from batchprep import _codegen, _types, extractors, transformers, xml
+from batchprep import _codegen, _types, extractors, limits, transformers, xml
 from batchprep._codegen import DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
@@ -204,7 +204,10 @@ class Model(metaclass=ModelMeta):
         Args:
             keep_readonly: Also write read-only attributes.
             **kwargs: ``is_xml=True`` returns an ``xml.etree.ElementTree.Element`` instead;
-                ``key_transformer=`` picks other keys, as in :meth:`as_dict`.
+                ``key_transformer=`` picks other keys, as in :meth:`as_dict`;
+                ``send_additional_properties=True`` (or ``False``) sends (or holds back) every object's
+                ``additional_properties`` whatever :meth:`enable_additional_properties_sending` said,
+                so a body read from the service goes back whole.
 
         Raises:
             SerializationError: the model is not valid; ``errors`` lists every problem.
@@ -231,7 +234,8 @@ class Model(metaclass=ModelMeta):
             key_transformer: ``attribute_transformer`` (the default: Python names),
                 ``full_restapi_key_transformer``, ``last_restapi_key_transformer`` or any callable
                 ``(key, attr_desc, value) -> (key or list of keys, value)``.
-            **kwargs: ``is_xml=True`` returns an XML element instead.
+            **kwargs: ``is_xml=True`` returns an XML element instead; ``send_additional_properties``
+                as in :meth:`serialize`.
 
         Raises:
             SerializationError: a value has the wrong type; ``errors`` lists every such problem.
@@ -244,16 +248,22 @@ class Model(metaclass=ModelMeta):
 
     def _bp_dump(self, keep_readonly: bool, key_transformer: Any, options: dict[str, Any]) -> Any:
         is_xml = options.pop("is_xml", None)
+        additional = options.pop("send_additional_properties", None)
         if options:
-            raise TypeError(f"unexpected keyword argument {next(iter(options))!r} (known: is_xml, key_transformer)")
+            raise TypeError(
+                f"unexpected keyword argument {next(iter(options))!r} "
+                "(known: is_xml, key_transformer, send_additional_properties)"
+            )
         if is_xml if is_xml is not None else self.is_xml_model():
             return xml.dump(self, keep_readonly)
         cls = type(self)
+        if additional is not None:
+            additional = bool(additional)
         if key_transformer is None or key_transformer in _REST_TRANSFORMERS:
-            return compiled(cls, "dump", DumpMode("rest", keep_readonly))(self)
+            return compiled(cls, "dump", DumpMode("rest", keep_readonly, additional))(self)
         if key_transformer is transformers.attribute_transformer:
-            return compiled(cls, "dump", DumpMode("attr", keep_readonly))(self)
-        return compiled(cls, "dump", DumpMode("custom", keep_readonly))(self, key_transformer)
+            return compiled(cls, "dump", DumpMode("attr", keep_readonly, additional))(self)
+        return compiled(cls, "dump", DumpMode("custom", keep_readonly, additional))(self, key_transformer)
 
     @classmethod
     def deserialize(cls: type[_M], data: Any, content_type: str | None = None) -> _M:
@@ -341,7 +351,11 @@ _DEFAULT_EXTRACTORS = [
 def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
     """Turn text or bytes into a document: JSON unless the content type says XML."""
     if hasattr(data, "read"):
-        data = data.read()
+        data = data.read(limits.MAX_DOCUMENT_CHARS + 1)
+    if isinstance(data, (str, bytes, bytearray)) and len(data) > limits.MAX_DOCUMENT_CHARS:
+        raise DeserializationError(
+            f"cannot read {cls.__name__}: the document is over {limits.MAX_DOCUMENT_CHARS:,} characters long"
+        )
     if isinstance(data, (bytes, bytearray)):
         try:
             data = bytes(data).decode("utf-8-sig")

@@ -24,10 +24,13 @@ class DumpMode:
     #: "custom": a key transformer passed at call time decides, with msrest's hierarchical merge.
     keys: str
     keep_readonly: bool
+    #: Send additional_properties: None follows each class's enable_additional_properties_sending().
+    additional: bool | None = None
 
     @property
     def tag(self) -> str:
-        return f"{self.keys}{'_ro' if self.keep_readonly else ''}"
+        extra = "" if self.additional is None else ("_all" if self.additional else "_none")
+        return f"{self.keys}{'_ro' if self.keep_readonly else ''}{extra}"
 
 
 def value_expr(
@@ -82,7 +85,7 @@ def generate(
                 lines.add(f"if v is not _bp_obj.{f.name}:")
                 lines.add(f"    _bp_conform(_bp_node_{f.name}, v, {f.name!r}, _bp_resolved)")
                 lines.add(f"_bp_merge(_bp_out, _bp_keys, {expr})")
-        if send_additional:
+        if send_additional if mode.additional is None else mode.additional:
             lines.add("if _bp_obj.additional_properties is not None:")
             lines.add("    _bp_out.update(_bp_obj.additional_properties)")
         lines.add("return _bp_out")
