@@ -59,7 +59,16 @@ def required_error(path: str, target: str) -> ValidationError:
 
 
 def type_error(path: str, target: str, expected: str, found: Any, secret: bool = False) -> ValidationError:
-    shown = "a value" if secret else f"{json_type(found)} {excerpt(found)}"
+    if secret:
+        shown = "a value"
+    elif found is None:
+        shown = "null"
+    elif found is True or found is False:
+        shown = f"boolean {'true' if found else 'false'}"
+    elif isinstance(found, (str, int, float, list, dict)):
+        shown = f"{json_type(found)} {excerpt(found)}"
+    else:  # a Python object: its repr names its type
+        shown = excerpt(found)
     return ValidationError("type", target, expected, path=path, message=f"expected {expected}, found {shown}")
 
 

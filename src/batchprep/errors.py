@@ -10,7 +10,7 @@ from typing import Any
 
 __all__ = ["BatchprepError", "DeserializationError", "SerializationError", "ValidationError"]
 
-_EXCERPT = 40
+_EXCERPT = 60
 
 
 def excerpt(value: Any) -> str:

@@ -21,12 +21,12 @@ def python_expected(node: _types.TypeNode, resolved: dict[str, type]) -> str:
     if isinstance(node, _types.Primitive):
         return _primitives.CODECS[node.name].python
     if isinstance(node, _types.ListOf):
-        return f"a list of {python_expected(node.item, resolved)}"
+        return f"list of {python_expected(node.item, resolved)}"
     if isinstance(node, _types.DictOf):
-        return f"a dict of str to {python_expected(node.item, resolved)}"
+        return f"dict of str to {python_expected(node.item, resolved)}"
     if is_enum(node, resolved):
-        return f"a {node.text} member or str"
-    return f"a {node.text} instance"
+        return f"{node.text} or str"
+    return node.text
 
 
 def wire_expected(node: _types.TypeNode, resolved: dict[str, type]) -> str:
