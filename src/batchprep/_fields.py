@@ -69,6 +69,11 @@ class Field:
     wire_key: str = ""
 
     @property
+    def hidden(self) -> bool:
+        """Error messages must not quote this field's value (a secret, or a value holding one)."""
+        return self.secret or self.redact is not None
+
+    @property
     def required(self) -> bool:
         return bool(self.rules.get("required"))
 

@@ -38,7 +38,7 @@ def _emit(
 ) -> None:
     """Statements that check ``var`` (never None here) against ``node``; rules follow at depth 0."""
     expected = fill(ns, f"_bp_expected_{f.name}_{depth}", python_expected(node, resolved))
-    type_error = f"_bp_errors.append(_bp_type_error({path}, {f'_bp_target_{f.name}'}, {expected}, {var}, {f.secret}))"
+    type_error = f"_bp_errors.append(_bp_type_error({path}, {f'_bp_target_{f.name}'}, {expected}, {var}, {f.hidden}))"
     if isinstance(node, (_types.ListOf, _types.DictOf)):
         item, index = f"_bp_x{depth}", f"_bp_i{depth}"
         if isinstance(node, _types.ListOf):
