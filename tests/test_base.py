@@ -172,7 +172,8 @@ def test_generated_init_has_a_named_pseudo_file_and_source() -> None:
 @pytest.mark.parametrize(
     ("family", "mode", "method"),
     [
-        ("validate", None, "validate"),
+        ("validate", batchprep._codegen.COLLECT, "validate (collect)"),
+        ("validate", batchprep._codegen.FAST, "validate (fast)"),
         ("dump", batchprep._codegen.DumpMode("rest", False), "serialize (rest)"),
         ("dump", batchprep._codegen.DumpMode("attr", True), "serialize (attr_ro)"),
         ("load", batchprep._codegen.LoadMode("rest"), "deserialize (rest)"),

@@ -31,7 +31,7 @@ BAD_BODIES = [
     ({"commandLine": "x", "constraints": "PT1H"}, "/constraints", "expected an object (TaskConstraints), found string 'PT1H'"),
     ({"commandLine": "x", "constraints": []}, "/constraints", "expected an object (TaskConstraints), found array []"),
     ({"commandLine": "x", "resourceFiles": {"httpUrl": "u"}}, "/resourceFiles", "expected an array, found object {'httpUrl': 'u'}"),
-    ({"commandLine": "x", "resourceFiles": [{"httpUrl": 5, "filePath": "f"}]}, "/resourceFiles/0/httpUrl", "expected a string, found number 5"),
+    ({"commandLine": "x", "resourceFiles": [{"httpUrl": 5, "filePath": "f"}]}, "/resourceFiles/0/httpUrl", "expected a string, found number"),
     ({"commandLine": "x", "resourceFiles": [[]]}, "/resourceFiles/0", "expected an object (ResourceFile), found array []"),
     ({"commandLine": "x", "constraints": {"maxWallClockTime": "1 hour"}}, "/constraints/maxWallClockTime", "not an ISO 8601 duration such as 'PT1H' or 'P7D': '1 hour'"),
     ({"commandLine": "x", "constraints": {"maxWallClockTime": 3600}}, "/constraints/maxWallClockTime", "expected a string (an ISO 8601 duration), found number 3600"),

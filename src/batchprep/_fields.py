@@ -69,9 +69,12 @@ class Field:
     wire_key: str = ""
 
     @property
-    def hidden(self) -> bool:
-        """Error messages must not quote this field's value (a secret, or a value holding one)."""
-        return self.secret or self.redact is not None
+    def hidden(self) -> str:
+        """How much of a bad value error messages may show: ``"all"``, ``"type"`` or ``"nothing"``.
+
+        A secret shows nothing; a value that may hold a secret (a SAS URL) shows only its type.
+        """
+        return "nothing" if self.secret else "type" if self.redact is not None else "all"
 
     @property
     def required(self) -> bool:

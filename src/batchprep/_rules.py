@@ -58,9 +58,12 @@ def required_error(path: str, target: str) -> ValidationError:
     return ValidationError("required", target, True, path=path, message="is required but missing")
 
 
-def type_error(path: str, target: str, expected: str, found: Any, secret: bool = False) -> ValidationError:
-    if secret:
+def type_error(path: str, target: str, expected: str, found: Any, show: str = "all") -> ValidationError:
+    """A value of the wrong type; ``show`` is how much of it the message may quote (see Field.hidden)."""
+    if show == "nothing":
         shown = "a value"
+    elif show == "type":
+        shown = json_type(found)
     elif found is None:
         shown = "null"
     elif found is True or found is False:
@@ -72,8 +75,8 @@ def type_error(path: str, target: str, expected: str, found: Any, secret: bool =
     return ValidationError("type", target, expected, path=path, message=f"expected {expected}, found {shown}")
 
 
-def format_error(path: str, target: str, reason: str, found: Any, secret: bool = False) -> ValidationError:
-    shown = "the value" if secret else excerpt(found)
+def format_error(path: str, target: str, reason: str, found: Any, show: str = "all") -> ValidationError:
+    shown = excerpt(found) if show == "all" else "the value"
     return ValidationError("format", target, reason, path=path, message=f"{reason}: {shown}")
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 from batchprep import _codegen, _types, extractors, limits, transformers, xml
-from batchprep._codegen import DumpMode, LoadMode, compiled
+from batchprep._codegen import COLLECT, FAST, DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
 from batchprep._fields import Field, field
@@ -194,8 +194,11 @@ class Model(metaclass=ModelMeta):
         Each :class:`~batchprep.ValidationError` has ``rule``, ``target`` (msrest's ``Class.attribute``)
         and ``path`` (a JSON pointer into the REST body).
         """
+        cls = type(self)
+        if compiled(cls, "validate", FAST)(self):
+            return []
         errors: list[ValidationError] = []
-        compiled(type(self), "validate")(self, "", errors)
+        compiled(cls, "validate", COLLECT)(self, "", errors)
         return errors
 
     def serialize(self, keep_readonly: bool = False, **kwargs: Any) -> dict[str, Any]:
@@ -212,9 +215,8 @@ class Model(metaclass=ModelMeta):
         Raises:
             SerializationError: the model is not valid; ``errors`` lists every problem.
         """
-        errors = self.validate()
-        if errors:
-            raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
+        if not compiled(type(self), "validate", FAST)(self):
+            raise SerializationError(f"{type(self).__name__} cannot be serialized", self.validate())
         body: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
         return body
 

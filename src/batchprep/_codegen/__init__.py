@@ -19,15 +19,19 @@ from batchprep._codegen._nodes import is_enum, models_in, python_expected
 from batchprep._codegen._source import build
 from batchprep.errors import ValidationError
 
-__all__ = ["DumpMode", "LoadMode", "compiled", "problems_of"]
+__all__ = ["COLLECT", "FAST", "CheckMode", "DumpMode", "LoadMode", "compiled", "problems_of"]
 
+CheckMode = _validate.CheckMode
 DumpMode = _dump.DumpMode
 LoadMode = _load.LoadMode
+
+COLLECT = CheckMode(collect=True)
+FAST = CheckMode(collect=False)
 
 _lock = threading.RLock()
 
 _DOCS = {
-    "validate": "Append every problem of the object to errors; True when none was found.",
+    "validate": "Check the object: append every problem to errors (collect mode) or answer True/False (fast).",
     "dump": "Return the JSON-compatible dict of a checked object.",
     "load": "Return the object read from a JSON document, appending every problem to errors.",
 }
@@ -53,8 +57,8 @@ def _build(cls: Any, family: str, mode: Any, pending: dict[tuple[Any, str, Any],
     fields = list(cls._bp_fields)
     resolved = cls._bp_resolve()
     if family == "validate":
-        source, ns = _validate.generate(cls, fields, resolved)
-        method = "validate"
+        source, ns = _validate.generate(cls, fields, resolved, mode)
+        method = f"validate ({mode.tag})"
     elif family == "dump":
         source, ns = _dump.generate(cls, fields, resolved, mode, cls._bp_send_additional)
         method = f"serialize ({mode.tag})"
@@ -89,6 +93,6 @@ def problems_of(node: _types.TypeNode, value: Any, resolved: dict[str, type], pa
         if not isinstance(value, cls):
             return [_rules.type_error(path, "value", expected, value)]
         errors: list[ValidationError] = []
-        compiled(cls, "validate")(value, path, errors)
+        compiled(cls, "validate", COLLECT)(value, path, errors)
         return errors
     return [] if ok else [_rules.type_error(path, "value", expected, value)]

@@ -31,15 +31,15 @@ class LoadMode:
         return self.lookup
 
 
-def _wrong(path: str, target: str, expected: str, found: Any, errors: list[Any], secret: bool = False) -> None:
-    errors.append(_rules.type_error(path, target, expected, found, secret))
+def _wrong(path: str, target: str, expected: str, found: Any, errors: list[Any], show: str = "all") -> None:
+    errors.append(_rules.type_error(path, target, expected, found, show))
 
 
-def _bad(reason: Exception, path: str, target: str, expected: str, found: Any, errors: list[Any], secret: bool = False) -> None:
+def _bad(reason: Exception, path: str, target: str, expected: str, found: Any, errors: list[Any], show: str = "all") -> None:
     if isinstance(reason, _primitives.Bad):
-        errors.append(_rules.format_error(path, target, str(reason), found, secret))
+        errors.append(_rules.format_error(path, target, str(reason), found, show))
     else:
-        errors.append(_rules.type_error(path, target, expected, found, secret))
+        errors.append(_rules.type_error(path, target, expected, found, show))
 
 
 def extract(extractors: list[Any], name: str, desc: dict[str, Any], data: dict[str, Any]) -> Any:
@@ -74,7 +74,7 @@ def _emit(
     """Statements that replace the non-None wire value ``var`` by its Python value (None if unreadable)."""
     expected = fill(ns, f"_bp_expected_{f.name}_{depth}", wire_expected(node, resolved))
     target = f"_bp_target_{f.name}"
-    wrong = f"_bp_wrong({path}, {target}, {expected}, {var}, _bp_errors, {f.hidden})"
+    wrong = f"_bp_wrong({path}, {target}, {expected}, {var}, _bp_errors, {f.hidden!r})"
     if isinstance(node, _types.Primitive) and node.name in ("str", "int", "long", "bool"):
         test = {
             "str": f"not isinstance({var}, str)",
@@ -91,7 +91,7 @@ def _emit(
         lines.add("try:")
         lines.add(f"    {var} = {loader}({var})")
         lines.add("except (_bp_WrongType, _bp_Bad) as _bp_reason:")
-        lines.add(f"    _bp_bad(_bp_reason, {path}, {target}, {expected}, {var}, _bp_errors, {f.hidden})")
+        lines.add(f"    _bp_bad(_bp_reason, {path}, {target}, {expected}, {var}, _bp_errors, {f.hidden!r})")
         lines.add(f"    {var} = None")
     elif is_model(node, resolved):
         extra = ", _bp_extractors" if mode.lookup == "custom" else ""

@@ -1,7 +1,14 @@
-"""``validate()``: every problem of a model tree, each with its rule, msrest target and JSON path."""
+"""``validate()``: the problems of a model tree, each with its rule, msrest target and JSON path.
+
+One generator, two modes.  ``collect`` appends a :class:`~batchprep.ValidationError` for every problem
+(what ``validate()`` returns).  ``fast`` returns ``False`` at the first problem and builds no message or
+path: ``serialize()`` and ``validate()`` run it first and fall back to ``collect`` only when it fails,
+so a valid tree never pays for error reporting.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from batchprep import _primitives, _rules, _types
@@ -10,11 +17,21 @@ from batchprep._codegen._source import Lines
 from batchprep._fields import Field
 
 
+@dataclass(frozen=True, slots=True)
+class CheckMode:
+    #: True: report every problem with its path; False: answer valid or not, as fast as possible.
+    collect: bool
+
+    @property
+    def tag(self) -> str:
+        return "collect" if self.collect else "fast"
+
+
 def _ok_expr(node: _types.TypeNode, var: str, resolved: dict[str, type], ns: dict[str, Any]) -> str:
     """A condition that holds when ``var`` has an acceptable Python type (models and containers aside)."""
     if isinstance(node, _types.Primitive):
         if node.name == "str":
-            return f"isinstance({var}, str)"
+            return f"(type({var}) is str or isinstance({var}, str))"
         if node.name == "bool":
             return f"({var} is True or {var} is False)"
         if node.name in ("int", "long"):
@@ -26,70 +43,87 @@ def _ok_expr(node: _types.TypeNode, var: str, resolved: dict[str, type], ns: dic
     raise AssertionError(node)
 
 
-def _emit(
-    lines: Lines,
-    node: _types.TypeNode,
-    var: str,
-    path: str,
-    f: Field,
-    resolved: dict[str, type],
-    ns: dict[str, Any],
-    depth: int,
-) -> None:
-    """Statements that check ``var`` (never None here) against ``node``; rules follow at depth 0."""
-    expected = fill(ns, f"_bp_expected_{f.name}_{depth}", python_expected(node, resolved))
-    type_error = f"_bp_errors.append(_bp_type_error({path}, {f'_bp_target_{f.name}'}, {expected}, {var}, {f.hidden}))"
-    if isinstance(node, (_types.ListOf, _types.DictOf)):
-        item, index = f"_bp_x{depth}", f"_bp_i{depth}"
-        if isinstance(node, _types.ListOf):
-            lines.add(f"if type({var}) is list or type({var}) is tuple:")
-            loop = f"for {index}, {item} in enumerate({var}):"
-            item_path = f"{path} + '/' + str({index})"
-        else:
-            lines.add(f"if type({var}) is dict:")
-            loop = f"for {index}, {item} in {var}.items():"
-            item_path = f"{path} + _bp_pointer({index})"
-        with lines.indent():
-            lines.add(loop)
+class _Emitter:
+    """Writes the checks of one class's fields in one mode."""
+
+    def __init__(self, lines: Lines, resolved: dict[str, type], ns: dict[str, Any], mode: CheckMode) -> None:
+        self.lines, self.resolved, self.ns, self.mode = lines, resolved, ns, mode
+
+    def fail(self, call: str) -> str:
+        """The statement for one problem: record it, or give up."""
+        return f"_bp_errors.append({call})" if self.mode.collect else "return False"
+
+    def node(self, node: _types.TypeNode, var: str, path: str, f: Field, depth: int) -> None:
+        """Statements that check ``var`` (never None here) against ``node``; rules follow at depth 0."""
+        lines, ns = self.lines, self.ns
+        expected = fill(ns, f"_bp_expected_{f.name}_{depth}", python_expected(node, self.resolved))
+        type_error = self.fail(f"_bp_type_error({path}, _bp_target_{f.name}, {expected}, {var}, {f.hidden!r})")
+        if isinstance(node, (_types.ListOf, _types.DictOf)):
+            item, index = f"_bp_x{depth}", f"_bp_i{depth}"
+            if isinstance(node, _types.ListOf):
+                lines.add(f"if type({var}) is list or type({var}) is tuple:")
+                loop = f"for {index}, {item} in enumerate({var}):" if self.mode.collect else f"for {item} in {var}:"
+                item_path = f"{path} + '/' + str({index})"
+            else:
+                lines.add(f"if type({var}) is dict:")
+                loop = f"for {index}, {item} in {var}.items():"
+                item_path = f"{path} + _bp_pointer({index})"
             with lines.indent():
-                if isinstance(node, _types.DictOf):
-                    lines.add(f"if type({index}) is not str:")
-                    lines.add(
-                        f"    _bp_errors.append(_bp_type_error({path}, _bp_target_{f.name}, 'a str key', {index}))"
-                    )
-                if node.item == _types.Primitive("object"):
-                    lines.add("pass")
-                else:
-                    lines.add(f"if {item} is None:")
-                    item_expected = fill(ns, f"_bp_expected_{f.name}_{depth + 1}", python_expected(node.item, resolved))
-                    lines.add(
-                        f"    _bp_errors.append(_bp_type_error({item_path}, _bp_target_{f.name}, {item_expected}, None))"
-                    )
-                    lines.add("else:")
-                    with lines.indent():
-                        _emit(lines, node.item, item, item_path, f, resolved, ns, depth + 1)
-            if depth == 0:
-                _emit_rules(lines, var, path, f, ns)
-        lines.add("else:")
+                lines.add(loop)
+                with lines.indent():
+                    if isinstance(node, _types.DictOf):
+                        lines.add(f"if type({index}) is not str:")
+                        lines.add("    " + self.fail(f"_bp_type_error({path}, _bp_target_{f.name}, 'a str key', {index})"))
+                    if node.item == _types.Primitive("object"):
+                        lines.add("pass")
+                    else:
+                        item_expected = fill(ns, f"_bp_expected_{f.name}_{depth + 1}", python_expected(node.item, self.resolved))
+                        lines.add(f"if {item} is None:")
+                        lines.add("    " + self.fail(f"_bp_type_error({item_path}, _bp_target_{f.name}, {item_expected}, None)"))
+                        lines.add("else:")
+                        with lines.indent():
+                            self.node(node.item, item, item_path, f, depth + 1)
+                if depth == 0:
+                    self.rules(var, path, f)
+            lines.add("else:")
+            lines.add("    " + type_error)
+            return
+        if is_model(node, self.resolved):
+            cls_name = fill(ns, f"_bp_cls_{node.text}", self.resolved[node.text])
+            lines.add(f"if isinstance({var}, {cls_name}):")
+            if self.mode.collect:
+                lines.add(f"    _bp_model_{node.text}({var}, {path}, _bp_errors)")
+            else:
+                lines.add(f"    if not _bp_model_{node.text}({var}):")
+                lines.add("        return False")
+            if depth == 0 and _has_rules(f):
+                with lines.indent():
+                    self.rules(var, path, f)
+            lines.add("else:")
+            lines.add("    " + type_error)
+            return
+        lines.add(f"if not {_ok_expr(node, var, self.resolved, ns)}:")
         lines.add("    " + type_error)
-        return
-    if is_model(node, resolved):
-        child = resolved[node.text]
-        cls_name = fill(ns, f"_bp_cls_{node.text}", child)
-        lines.add(f"if isinstance({var}, {cls_name}):")
-        lines.add(f"    _bp_model_{node.text}({var}, {path}, _bp_errors)")
         if depth == 0 and _has_rules(f):
+            lines.add("else:")
             with lines.indent():
-                _emit_rules(lines, var, path, f, ns)
-        lines.add("else:")
-        lines.add("    " + type_error)
-        return
-    lines.add(f"if not {_ok_expr(node, var, resolved, ns)}:")
-    lines.add("    " + type_error)
-    if depth == 0 and _has_rules(f):
-        lines.add("else:")
-        with lines.indent():
-            _emit_rules(lines, var, path, f, ns)
+                self.rules(var, path, f)
+
+    def rules(self, var: str, path: str, f: Field) -> None:
+        if not _has_rules(f):
+            return
+        for kind, rules in (("rule", f.rules), ("service", f.service_rules)):
+            for rule, value in rules.items():
+                if rule not in _rules.RULES:
+                    continue
+                param = fill(self.ns, f"_bp_{kind}_{f.name}_{rule}", _rules.rule_parameter(rule, value))
+                raw = fill(self.ns, f"_bp_{kind}_raw_{f.name}_{rule}", value)
+                sentence = fill(self.ns, f"_bp_{kind}_message_{f.name}_{rule}", f.messages.get(rule, ""))
+                condition = _rules.RULES[rule][0].format(v=var, p=param)
+                self.lines.add(f"if {condition}:")
+                self.lines.add(
+                    "    " + self.fail(f"_bp_rule_error({rule!r}, {raw}, {path}, _bp_target_{f.name}, {var}, {sentence})")
+                )
 
 
 def _has_rules(f: Field) -> bool:
@@ -97,24 +131,7 @@ def _has_rules(f: Field) -> bool:
     return not f.readonly and any(rule in _rules.RULES for rule in [*f.rules, *f.service_rules])
 
 
-def _emit_rules(lines: Lines, var: str, path: str, f: Field, ns: dict[str, Any]) -> None:
-    if not _has_rules(f):
-        return
-    for kind, rules in (("rule", f.rules), ("service", f.service_rules)):
-        for rule, value in rules.items():
-            if rule not in _rules.RULES:
-                continue
-            param = fill(ns, f"_bp_{kind}_{f.name}_{rule}", _rules.rule_parameter(rule, value))
-            raw = fill(ns, f"_bp_{kind}_raw_{f.name}_{rule}", value)
-            condition = _rules.RULES[rule][0].format(v=var, p=param)
-            sentence = fill(ns, f"_bp_{kind}_message_{f.name}_{rule}", f.messages.get(rule, ""))
-            lines.add(f"if {condition}:")
-            lines.add(
-                f"    _bp_errors.append(_bp_rule_error({rule!r}, {raw}, {path}, _bp_target_{f.name}, {var}, {sentence}))"
-            )
-
-
-def generate(cls: type, fields: list[Field], resolved: dict[str, type]) -> tuple[str, dict[str, Any]]:
+def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: CheckMode) -> tuple[str, dict[str, Any]]:
     ns: dict[str, Any] = {
         "_bp_type_error": _rules.type_error,
         "_bp_rule_error": _rules.rule_error,
@@ -125,9 +142,11 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type]) -> tuple
         "_bp_codec_int": _primitives.CODECS["int"].check,
     }
     lines = Lines()
-    lines.add("def validate(_bp_obj, _bp_path, _bp_errors):")
+    emit = _Emitter(lines, resolved, ns, mode)
+    lines.add("def validate(_bp_obj, _bp_path, _bp_errors):" if mode.collect else "def validate(_bp_obj):")
     with lines.indent():
-        lines.add("_bp_errors_before = len(_bp_errors)")
+        if mode.collect:
+            lines.add("_bp_errors_before = len(_bp_errors)")
         for f in fields:
             ns[f"_bp_target_{f.name}"] = f"{cls.__name__}.{f.name}"
             path = f"_bp_path + {_rules.pointer(f.wire_key)!r}"
@@ -135,17 +154,24 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type]) -> tuple
             lines.add(f"v = _bp_obj.{f.name}")
             if f.required:
                 lines.add("if v is None:")
-                lines.add(f"    _bp_errors.append(_bp_required({path}, _bp_target_{f.name}))")
+                lines.add("    " + emit.fail(f"_bp_required({path}, _bp_target_{f.name})"))
                 lines.add("else:")
             else:
                 lines.add("if v is not None:")
             with lines.indent():
-                _emit(lines, f.node, "v", path, f, resolved, ns, 0)  # type: ignore[arg-type]
+                emit.node(f.node, "v", path, f, 0)  # type: ignore[arg-type]
         checks = tuple(getattr(cls, "_bp_checks", ()))
         if checks:
             ns["_bp_checks"] = checks
             lines.add("# the Batch service's rules that span fields (batchprep.service_rules)")
-            lines.add("for _bp_check in _bp_checks:")
-            lines.add("    _bp_check(_bp_obj, _bp_path, _bp_errors)")
-        lines.add("return len(_bp_errors) == _bp_errors_before")
+            if mode.collect:
+                lines.add("for _bp_check in _bp_checks:")
+                lines.add("    _bp_check(_bp_obj, _bp_path, _bp_errors)")
+            else:
+                lines.add("_bp_errors = []")
+                lines.add("for _bp_check in _bp_checks:")
+                lines.add("    _bp_check(_bp_obj, '', _bp_errors)")
+                lines.add("if _bp_errors:")
+                lines.add("    return False")
+        lines.add("return len(_bp_errors) == _bp_errors_before" if mode.collect else "return True")
     return lines.source(), ns
