@@ -178,6 +178,7 @@ def test_generated_init_has_a_named_pseudo_file_and_source() -> None:
         ("dump", batchprep._codegen.DumpMode("attr", True), "serialize (attr_ro)"),
         ("load", batchprep._codegen.LoadMode("rest"), "deserialize (rest)"),
         ("load", batchprep._codegen.LoadMode("ci"), "deserialize (ci)"),
+        ("load", batchprep._codegen.LoadMode("rest", collect=False), "deserialize (rest, fast)"),
     ],
 )
 def test_generated_codecs_show_their_source(family: str, mode: object, method: str) -> None:

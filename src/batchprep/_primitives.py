@@ -24,11 +24,15 @@ from batchprep import durations
 _UTC = datetime.timezone.utc
 
 
-class Bad(Exception):
+class Invalid(Exception):
+    """A wire value cannot be read (raised bare on the fast path, which builds no message)."""
+
+
+class Bad(Invalid):
     """A wire value has the right JSON type but unreadable content; the text says why."""
 
 
-class WrongType(Exception):
+class WrongType(Invalid):
     """A wire value has the wrong JSON type."""
 
 

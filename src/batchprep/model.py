@@ -18,6 +18,7 @@ from batchprep._codegen import COLLECT, FAST, DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
 from batchprep._fields import Field, field
+from batchprep._primitives import Invalid
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
 
 __all__ = ["Model", "register_enum", "registry"]
@@ -280,7 +281,7 @@ class Model(metaclass=ModelMeta):
         if xml.is_element(document):
             loaded: _M = xml.load(cls, document)
             return loaded
-        return _finish(cls, compiled(cls, "load", _REST_LOOKUP), document)
+        return _finish(cls, "rest", document)
 
     @classmethod
     def from_dict(
@@ -303,11 +304,10 @@ class Model(metaclass=ModelMeta):
             loaded: _M = xml.load(cls, document)
             return loaded
         if key_extractors is None or list(key_extractors) == _DEFAULT_EXTRACTORS:
-            return _finish(cls, compiled(cls, "load", _CI_LOOKUP), document)
+            return _finish(cls, "ci", document)
         if list(key_extractors) == [extractors.rest_key_extractor]:
-            return _finish(cls, compiled(cls, "load", _REST_LOOKUP), document)
-        chosen = list(key_extractors)
-        return _finish(cls, compiled(cls, "load", _CUSTOM_LOOKUP), document, chosen)
+            return _finish(cls, "rest", document)
+        return _finish(cls, "custom", document, list(key_extractors))
 
     # --- Python protocol ------------------------------------------------------------------------
 
@@ -340,9 +340,8 @@ class Model(metaclass=ModelMeta):
 
 
 _REST_TRANSFORMERS = (transformers.full_restapi_key_transformer, transformers.last_restapi_key_transformer)
-_REST_LOOKUP = LoadMode("rest")
-_CI_LOOKUP = LoadMode("ci")
-_CUSTOM_LOOKUP = LoadMode("custom")
+_FAST_LOADS = {lookup: LoadMode(lookup, collect=False) for lookup in ("rest", "ci", "custom")}
+_COLLECTING_LOADS = {lookup: LoadMode(lookup) for lookup in ("rest", "ci", "custom")}
 _DEFAULT_EXTRACTORS = [
     extractors.attribute_key_case_insensitive_extractor,
     extractors.rest_key_case_insensitive_extractor,
@@ -376,10 +375,16 @@ def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
         raise DeserializationError(f"cannot read {cls.__name__}: the JSON nests too deeply") from None
 
 
-def _finish(cls: type[_M], load: Callable[..., Any], document: Any, *extra: Any) -> _M:
+def _finish(cls: type[_M], lookup: str, document: Any, *extra: Any) -> _M:
+    """Read ``document`` on the fast path; if it has any problem, read it again to report them all."""
     errors: list[ValidationError] = []
     try:
-        obj: _M | None = load(document, "", errors, *extra)
+        try:
+            fast: _M = compiled(cls, "load", _FAST_LOADS[lookup])(document, *extra)
+            return fast
+        except Invalid:
+            pass
+        obj: _M | None = compiled(cls, "load", _COLLECTING_LOADS[lookup])(document, "", errors, *extra)
     except RecursionError:
         raise DeserializationError(f"cannot read {cls.__name__}: the document nests too deeply") from None
     if errors:

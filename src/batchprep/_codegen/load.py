@@ -1,9 +1,10 @@
 """``deserialize()`` / ``from_dict()``: a JSON document to a model tree, strictly.
 
-The generated function reads every field, converts what it finds, and appends a
-:class:`~batchprep.ValidationError` (with its JSON path) for each value it cannot take without a
-lossy guess, so one pass reports every problem of a document.  Keys the class does not declare are
-kept in ``additional_properties``, exactly as msrest keeps them.
+One generator, two modes.  ``collect`` reads every field, converts what it finds, and appends a
+:class:`~batchprep.ValidationError` (with its JSON path) for each value it cannot take without a lossy
+guess, so one pass reports every problem of a document.  ``fast`` builds no path and no message: it
+raises at the first doubt, and the caller then runs ``collect`` to find out what was wrong.  Keys the
+class does not declare are kept in ``additional_properties``, exactly as msrest keeps them.
 """
 
 from __future__ import annotations
@@ -19,23 +20,25 @@ from batchprep._fields import Field
 
 @dataclass(frozen=True, slots=True)
 class LoadMode:
-    """How a field's value is found in the document."""
+    """How a field's value is found in the document, and how problems are handled."""
 
     #: "rest": the exact REST key (``deserialize``); "ci": attribute name, REST key, then last REST key,
     #: each in any letter case (``from_dict``'s default extractors); "custom": key extractors passed
     #: at call time, applied as msrest applies them.
     lookup: str
+    #: True: record every problem with its path; False: raise ``_primitives.Invalid`` at the first one.
+    collect: bool = True
 
     @property
     def tag(self) -> str:
-        return self.lookup
+        return self.lookup + ("" if self.collect else ", fast")
 
 
-def _wrong(path: str, target: str, expected: str, found: Any, errors: list[Any], show: str = "all") -> None:
+def wrong(path: str, target: str, expected: str, found: Any, errors: list[Any], show: str = "all") -> None:
     errors.append(_rules.type_error(path, target, expected, found, show))
 
 
-def _bad(reason: Exception, path: str, target: str, expected: str, found: Any, errors: list[Any], show: str = "all") -> None:
+def bad(reason: Exception, path: str, target: str, expected: str, found: Any, errors: list[Any], show: str = "all") -> None:
     if isinstance(reason, _primitives.Bad):
         errors.append(_rules.format_error(path, target, str(reason), found, show))
     else:
@@ -60,46 +63,68 @@ def _extractor_desc(f: Field, resolved: dict[str, type]) -> dict[str, Any]:
     return desc
 
 
-def _emit(
-    lines: Lines,
-    node: _types.TypeNode,
-    var: str,
-    path: str,
-    f: Field,
-    resolved: dict[str, type],
-    ns: dict[str, Any],
-    depth: int,
-    mode: LoadMode,
-) -> None:
-    """Statements that replace the non-None wire value ``var`` by its Python value (None if unreadable)."""
-    expected = fill(ns, f"_bp_expected_{f.name}_{depth}", wire_expected(node, resolved))
-    target = f"_bp_target_{f.name}"
-    wrong = f"_bp_wrong({path}, {target}, {expected}, {var}, _bp_errors, {f.hidden!r})"
-    if isinstance(node, _types.Primitive) and node.name in ("str", "int", "long", "bool"):
-        test = {
-            "str": f"not isinstance({var}, str)",
-            "bool": f"{var} is not True and {var} is not False",
-        }.get(node.name, f"type({var}) is not int")
-        lines.add(f"if {test}:")
-        lines.add(f"    {wrong}")
-        lines.add(f"    {var} = None")
-    elif isinstance(node, _types.Primitive) or is_enum(node, resolved):
-        if isinstance(node, _types.Primitive):
-            loader = fill(ns, f"_bp_load_{safe(node.name)}", _primitives.CODECS[node.name].load)
+_SIMPLE_TESTS = {
+    "str": "not isinstance({v}, str)",
+    "int": "type({v}) is not int",
+    "long": "type({v}) is not int",
+    "bool": "{v} is not True and {v} is not False",
+}
+
+
+class _Emitter:
+    """Writes the reading of one class's fields in one mode."""
+
+    def __init__(self, lines: Lines, resolved: dict[str, type], ns: dict[str, Any], mode: LoadMode) -> None:
+        self.lines, self.resolved, self.ns, self.mode = lines, resolved, ns, mode
+        self.extra = ", _bp_extractors" if mode.lookup == "custom" else ""
+
+    def model_call(self, name: str, var: str, path: str) -> str:
+        if self.mode.collect:
+            return f"_bp_model_{name}({var}, {path}, _bp_errors{self.extra})"
+        return f"_bp_model_{name}({var}{self.extra})"
+
+    def node(self, node: _types.TypeNode, var: str, path: str, f: Field, depth: int) -> None:
+        """Statements that replace the non-None wire value ``var`` by its Python value."""
+        lines, ns, collect = self.lines, self.ns, self.mode.collect
+        expected = fill(ns, f"_bp_expected_{f.name}_{depth}", wire_expected(node, self.resolved))
+        target = f"_bp_target_{f.name}"
+        wrong_call = f"_bp_wrong({path}, {target}, {expected}, {var}, _bp_errors, {f.hidden!r})"
+        if isinstance(node, _types.Primitive) and node.name in _SIMPLE_TESTS:
+            lines.add(f"if {_SIMPLE_TESTS[node.name].format(v=var)}:")
+            if collect:
+                lines.add(f"    {wrong_call}")
+                lines.add(f"    {var} = None")
+            else:
+                lines.add("    raise _bp_Invalid")
+        elif isinstance(node, _types.Primitive) or is_enum(node, self.resolved):
+            if isinstance(node, _types.Primitive):
+                loader = fill(ns, f"_bp_load_{safe(node.name)}", _primitives.CODECS[node.name].load)
+            else:
+                loader = fill(ns, f"_bp_enum_{node.text}", _primitives.enum_loader(self.resolved[node.text]))
+            if not collect:
+                lines.add(f"{var} = {loader}({var})")  # raises _primitives.Invalid
+                return
+            lines.add("try:")
+            lines.add(f"    {var} = {loader}({var})")
+            lines.add("except _bp_Invalid as _bp_reason:")
+            lines.add(f"    _bp_bad(_bp_reason, {path}, {target}, {expected}, {var}, _bp_errors, {f.hidden!r})")
+            lines.add(f"    {var} = None")
+        elif is_model(node, self.resolved):
+            lines.add(f"{var} = {self.model_call(node.text, var, path)}")
         else:
-            loader = fill(ns, f"_bp_enum_{node.text}", _primitives.enum_loader(resolved[node.text]))
-        lines.add("try:")
-        lines.add(f"    {var} = {loader}({var})")
-        lines.add("except (_bp_WrongType, _bp_Bad) as _bp_reason:")
-        lines.add(f"    _bp_bad(_bp_reason, {path}, {target}, {expected}, {var}, _bp_errors, {f.hidden!r})")
-        lines.add(f"    {var} = None")
-    elif is_model(node, resolved):
-        extra = ", _bp_extractors" if mode.lookup == "custom" else ""
-        lines.add(f"{var} = _bp_model_{node.text}({var}, {path}, _bp_errors{extra})")
-    else:
+            self.container(node, var, path, f, depth, wrong_call)
+
+    def container(self, node: _types.TypeNode, var: str, path: str, f: Field, depth: int, wrong_call: str) -> None:
         assert isinstance(node, (_types.ListOf, _types.DictOf))
+        lines, collect = self.lines, self.mode.collect
         is_list = isinstance(node, _types.ListOf)
         item, index, out = f"_bp_x{depth}", f"_bp_i{depth}", f"_bp_out{depth}"
+        if not collect and is_list and is_model(node.item, self.resolved):
+            # The common case, kept to one comprehension: the item's own function refuses None.
+            lines.add(f"if type({var}) is not list:")
+            lines.add("    raise _bp_Invalid")
+            lines.add(f"{var} = [{self.model_call(node.item.text, item, '')} for {item} in {var}]")
+            return
         lines.add(f"if type({var}) is {'list' if is_list else 'dict'}:")
         with lines.indent():
             lines.add(f"{out} = {'[]' if is_list else '{}'}")
@@ -113,45 +138,51 @@ def _emit(
                 if node.item == _types.Primitive("object"):
                     lines.add(f"{item} = _bp_load_object({item})")
                 else:
-                    item_expected = fill(ns, f"_bp_expected_{f.name}_{depth + 1}", wire_expected(node.item, resolved))
+                    item_expected = fill(
+                        self.ns, f"_bp_expected_{f.name}_{depth + 1}", wire_expected(node.item, self.resolved)
+                    )
                     lines.add(f"if {item} is None:")
-                    lines.add(f"    _bp_wrong({item_path}, {target}, {item_expected}, None, _bp_errors)")
+                    if collect:
+                        lines.add(f"    _bp_wrong({item_path}, _bp_target_{f.name}, {item_expected}, None, _bp_errors)")
+                    else:
+                        lines.add("    raise _bp_Invalid")
                     lines.add("else:")
                     with lines.indent():
-                        _emit(lines, node.item, item, item_path, f, resolved, ns, depth + 1, mode)
+                        self.node(node.item, item, item_path, f, depth + 1)
                 lines.add(f"{out}.append({item})" if is_list else f"{out}[{index}] = {item}")
             lines.add(f"{var} = {out}")
         lines.add("else:")
-        lines.add(f"    {wrong}")
-        lines.add(f"    {var} = None")
+        if collect:
+            lines.add(f"    {wrong_call}")
+            lines.add(f"    {var} = None")
+        else:
+            lines.add("    raise _bp_Invalid")
 
-
-def _lookup(lines: Lines, f: Field, mode: LoadMode) -> None:
-    if mode.lookup == "rest":
-        lines.add(f"v = _bp_data.get({f.wire_key!r})")
-        return
-    if mode.lookup == "custom":
-        lines.add(f"v = _bp_extract(_bp_extractors, {f.name!r}, _bp_desc_{f.name}, _bp_data)")
-        return
-    # msrest's default from_dict extractors, in their order; the first non-null value wins.
-    names: list[str] = []
-    for name in (f.name, f.wire_key, f.wire_key):
-        if name.lower() not in names:
-            names.append(name.lower())
-    lines.add(f"v = _bp_data.get(_bp_folded.get({names[0]!r}))")
-    for name in names[1:]:
-        lines.add("if v is None:")
-        lines.add(f"    v = _bp_data.get(_bp_folded.get({name!r}))")
+    def lookup(self, f: Field) -> None:
+        lookup = self.mode.lookup
+        if lookup == "rest":
+            self.lines.add(f"v = _bp_data.get({f.wire_key!r})")
+        elif lookup == "custom":
+            self.lines.add(f"v = _bp_extract(_bp_extractors, {f.name!r}, _bp_desc_{f.name}, _bp_data)")
+        else:
+            # msrest's default from_dict extractors, in their order; the first non-null value wins.
+            names: list[str] = []
+            for name in (f.name, f.wire_key):
+                if name.lower() not in names:
+                    names.append(name.lower())
+            self.lines.add(f"v = _bp_data.get(_bp_folded.get({names[0]!r}))")
+            for name in names[1:]:
+                self.lines.add("if v is None:")
+                self.lines.add(f"    v = _bp_data.get(_bp_folded.get({name!r}))")
 
 
 def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: LoadMode) -> tuple[str, dict[str, Any]]:
     ns: dict[str, Any] = {
         "_bp_cls": cls,
         "_bp_new": object.__new__,
-        "_bp_wrong": _wrong,
-        "_bp_bad": _bad,
-        "_bp_WrongType": _primitives.WrongType,
-        "_bp_Bad": _primitives.Bad,
+        "_bp_wrong": wrong,
+        "_bp_bad": bad,
+        "_bp_Invalid": _primitives.Invalid,
         "_bp_pointer": _rules.pointer,
         "_bp_load_object": _primitives.load_object,
         "_bp_known": frozenset(f.wire_key for f in fields),
@@ -160,14 +191,18 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Lo
         "_bp_extract": extract,
     }
     lines = Lines()
-    extra = ", _bp_extractors" if mode.lookup == "custom" else ""
-    lines.add(f"def load(_bp_data, _bp_path, _bp_errors{extra}):")
+    emit = _Emitter(lines, resolved, ns, mode)
+    params = "_bp_data, _bp_path, _bp_errors" if mode.collect else "_bp_data"
+    lines.add(f"def load({params}{emit.extra}):")
     with lines.indent():
         lines.add("if type(_bp_data) is not dict:")
         lines.add("    if isinstance(_bp_data, _bp_cls):")
         lines.add("        return _bp_data")
-        lines.add("    _bp_wrong(_bp_path, _bp_target, _bp_expected, _bp_data, _bp_errors)")
-        lines.add("    return None")
+        if mode.collect:
+            lines.add("    _bp_wrong(_bp_path, _bp_target, _bp_expected, _bp_data, _bp_errors)")
+            lines.add("    return None")
+        else:
+            lines.add("    raise _bp_Invalid")
         if mode.lookup == "ci":
             lines.add("_bp_folded = {}")
             lines.add("for _bp_key in _bp_data:")
@@ -182,10 +217,10 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Lo
                 ns[f"_bp_constant_{f.name}"] = f.default
                 lines.add(f"_bp_obj.{f.name} = _bp_constant_{f.name}")
                 continue
-            _lookup(lines, f, mode)
+            emit.lookup(f)
             lines.add("if v is not None:")
             with lines.indent():
-                _emit(lines, f.node, "v", f"_bp_path + {_rules.pointer(f.wire_key)!r}", f, resolved, ns, 0, mode)  # type: ignore[arg-type]
+                emit.node(f.node, "v", f"_bp_path + {_rules.pointer(f.wire_key)!r}", f, 0)  # type: ignore[arg-type]
             lines.add(f"_bp_obj.{f.name} = v")
         lines.add("if _bp_data.keys() <= _bp_known:")
         lines.add("    _bp_obj.additional_properties = {}")
