@@ -24,6 +24,11 @@ def test_unknown_type_string_is_refused_at_class_creation() -> None:
         class Broken(Model):
             x: str = field("x", "no such")
 
+    with pytest.raises(TypeError, match=r"Misspelt\.x: unknown type string 'integer' \(did you mean 'int'\?\)"):
+
+        class Misspelt(Model):
+            x: int = field("x", "integer")
+
 
 def test_malformed_container_type_is_refused() -> None:
     with pytest.raises(TypeError, match=r"malformed type string '\[str'"):
@@ -95,8 +100,27 @@ def test_constructor_is_keyword_only() -> None:
 
 
 def test_missing_required_argument_raises() -> None:
-    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'command_line'"):
+    with pytest.raises(TypeError) as info:
         JobPreparationTask()  # type: ignore[call-arg]
+    assert str(info.value) == "JobPreparationTask() missing 1 required keyword-only argument: 'command_line'"
+
+    class Pair(Model):
+        a: str = field("a", "str")
+        b: str = field("b", "str")
+
+    with pytest.raises(TypeError, match=r"^Pair\(\) missing 2 required keyword-only arguments: 'a' and 'b'$"):
+        Pair()  # type: ignore[call-arg]
+
+
+def test_misspelt_required_keyword_gets_the_hint_first() -> None:
+    with pytest.raises(TypeError, match="unexpected keyword argument 'comand_line' \\(did you mean 'command_line'\\?\\)"):
+        JobPreparationTask(comand_line="x")  # type: ignore[call-arg]
+
+
+def test_a_member_of_another_enum_is_refused() -> None:
+    spec = batchprep.AutoUserSpecification(scope=batchprep.ElevationLevel.admin)  # type: ignore[arg-type]
+    assert [(e.rule, e.path) for e in spec.validate()] == [("type", "/scope")]
+    assert batchprep.AutoUserSpecification(scope="pool", elevation_level=batchprep.ElevationLevel.admin).validate() == []
 
 
 def test_misspelt_keyword_raises_with_a_suggestion() -> None:
@@ -165,7 +189,7 @@ def test_generated_init_has_a_named_pseudo_file_and_source() -> None:
     assert init.__qualname__ == "JobPreparationTask.__init__"
     assert init.__module__ == "batchprep.models.task"
     source = inspect.getsource(init)
-    assert source.startswith("def __init__(_bp_self, *, id=_bp_default_id, command_line, container_settings=")
+    assert source.startswith("def __init__(_bp_self, *, id=_bp_default_id, command_line=_bp_MISSING, container_settings=")
     assert "_bp_self.rerun_on_node_reboot_after_success = rerun_on_node_reboot_after_success" in source
 
 

@@ -226,3 +226,25 @@ def test_integers_are_not_enum_indexes() -> None:
 def test_the_constructor_takes_additional_properties() -> None:
     assert az.EnvironmentSetting(name="n", additional_properties={"x": 1}).additional_properties == {}
     assert bp.EnvironmentSetting(name="n", additional_properties={"x": 1}).additional_properties == {"x": 1}
+
+
+def test_a_member_of_another_enum_is_refused_by_validate() -> None:
+    with pytest.raises(msrest.exceptions.SerializationError):
+        az.AutoUserSpecification(scope=az.ElevationLevel.admin).serialize()
+    ours = bp.AutoUserSpecification(scope=bp.ElevationLevel.admin)  # type: ignore[arg-type]
+    assert [(e.rule, e.path) for e in ours.validate()] == [("type", "/scope")]
+    assert bp.AutoUserSpecification(scope=az.AutoUserScope.pool).serialize() == {"scope": "pool"}  # azure's twin
+
+
+def test_inside_the_official_client_our_validation_error_is_raised() -> None:
+    from msrest import Serializer
+
+    client_models = {k: v for k, v in vars(az).items() if isinstance(v, type)}
+    theirs = az.JobAddParameter(id="j", pool_info=az.PoolInformation(pool_id="p"), job_preparation_task=az.JobPreparationTask(command_line=None))
+    with pytest.raises(msrest.exceptions.ValidationError):
+        Serializer(client_models).body(theirs, "JobAddParameter")
+    ours = az.JobAddParameter(id="j", pool_info=az.PoolInformation(pool_id="p"), job_preparation_task=bp.JobPreparationTask(command_line=None))  # type: ignore[arg-type]
+    with pytest.raises(bp.ValidationError) as info:
+        Serializer(client_models).body(ours, "JobAddParameter")
+    assert not isinstance(info.value, msrest.exceptions.ClientException)
+    assert (info.value.rule, info.value.target) == ("required", "JobPreparationTask.command_line")

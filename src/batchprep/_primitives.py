@@ -369,11 +369,21 @@ CODECS: dict[str, Codec] = {
 }
 
 
-def check_enum_value(v: Any) -> bool:
-    """An enum field takes a member of a ``str`` enum or a string."""
-    if isinstance(v, enum.Enum):
-        return isinstance(v.value, str)
-    return isinstance(v, str)
+def enum_checker(enum_cls: type[enum.Enum]) -> Callable[[Any], bool]:
+    """An enum field takes a string, or a member of its enum.
+
+    A member of another enum is refused, except one of the same name (azure-batch's twin of the
+    enum, which msrest puts in place when a batchprep model travels inside an azure-batch model).
+    """
+    name = enum_cls.__name__
+
+    def check_enum(v: Any) -> bool:
+        if isinstance(v, enum.Enum):
+            cls = type(v)
+            return (cls is enum_cls or cls.__name__ == name) and isinstance(v.value, str)
+        return isinstance(v, str)
+
+    return check_enum
 
 
 def enum_dumper(enum_cls: type[enum.Enum]) -> Callable[[Any], str]:

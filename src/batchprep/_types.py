@@ -97,10 +97,15 @@ def parse(text: str) -> TypeNode:
         return ListOf(inner) if text[0] == "[" else DictOf(inner)
     if text in PRIMITIVES:
         return Primitive(text)
-    if not text.isidentifier():
+    if not text.isidentifier() or not text[0].isupper():
+        import difflib
+
+        hint = difflib.get_close_matches(text, list(PRIMITIVES), n=1)
+        if hint:
+            raise TypeError(f"unknown type string {text!r} (did you mean {hint[0]!r}?)")
         raise TypeError(
             f"unknown type string {text!r}: expected one of {', '.join(sorted(PRIMITIVES))}, "
-            "a model or enum class name, '[T]' or '{T}'"
+            "a model or enum class name (capitalised), '[T]' or '{T}'"
         )
     return Named(text)
 

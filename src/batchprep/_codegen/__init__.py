@@ -87,7 +87,7 @@ def problems_of(node: _types.TypeNode, value: Any, resolved: dict[str, type], pa
             return [_rules.type_error(path, "value", expected, value)]
         return [p for k, x in value.items() for p in problems_of(node.item, x, resolved, path + _rules.pointer(k))]
     elif is_enum(node, resolved):
-        ok = _primitives.check_enum_value(value)
+        ok = _primitives.enum_checker(resolved[node.text])(value)
     else:
         cls = resolved[node.text]
         if not isinstance(value, cls):

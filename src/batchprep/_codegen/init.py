@@ -17,14 +17,31 @@ def reject_unknown(cls_name: str, known: list[str], unknown: dict[str, Any]) -> 
     raise TypeError(f"{cls_name}() got an unexpected keyword argument {name!r}{more}")
 
 
+def reject_missing(cls_name: str, given: dict[str, Any]) -> None:
+    """Raise the ``TypeError`` for required arguments left out, worded as Python words it."""
+    absent = [repr(name) for name, value in given.items() if value is MISSING]
+    names = absent[0] if len(absent) == 1 else ", ".join(absent[:-1]) + " and " + absent[-1]
+    plural = "s" if len(absent) > 1 else ""
+    raise TypeError(f"{cls_name}() missing {len(absent)} required keyword-only argument{plural}: {names}")
+
+
 def generate(cls: type, fields: list[Field]) -> tuple[str, dict[str, Any]]:
-    ns: dict[str, Any] = {"_bp_reject_unknown": reject_unknown, "_bp_cls_name": cls.__name__}
+    ns: dict[str, Any] = {
+        "_bp_reject_unknown": reject_unknown,
+        "_bp_reject_missing": reject_missing,
+        "_bp_cls_name": cls.__name__,
+        "_bp_MISSING": MISSING,
+    }
     params = []
+    required = []
     for f in fields:
         if not f.in_init:
             continue
         if f.default is MISSING:
-            params.append(f.name)
+            # A sentinel rather than no default: a misspelt keyword is reported (with a hint)
+            # before the argument it was meant for is reported missing.
+            params.append(f"{f.name}=_bp_MISSING")
+            required.append(f.name)
         else:
             ns[f"_bp_default_{f.name}"] = f.default
             params.append(f"{f.name}=_bp_default_{f.name}")
@@ -35,6 +52,9 @@ def generate(cls: type, fields: list[Field]) -> tuple[str, dict[str, Any]]:
     with lines.indent():
         lines.add("if _bp_unknown:")
         lines.add("    _bp_reject_unknown(_bp_cls_name, _bp_known, _bp_unknown)")
+        if required:
+            lines.add(f"if {' or '.join(f'{name} is _bp_MISSING' for name in required)}:")
+            lines.add(f"    _bp_reject_missing(_bp_cls_name, {{{', '.join(f'{name!r}: {name}' for name in required)}}})")
         for f in fields:
             if f.in_init:
                 lines.add(f"_bp_self.{f.name} = {f.name}")

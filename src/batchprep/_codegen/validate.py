@@ -39,7 +39,8 @@ def _ok_expr(node: _types.TypeNode, var: str, resolved: dict[str, type], ns: dic
         check = fill(ns, f"_bp_check_{safe(node.name)}", _primitives.CODECS[node.name].check)
         return f"{check}({var})"
     if is_enum(node, resolved):
-        return f"_bp_enum_ok({var})"
+        check = fill(ns, f"_bp_enum_ok_{node.text}", _primitives.enum_checker(resolved[node.text]))
+        return f"{check}({var})"
     raise AssertionError(node)
 
 
@@ -138,7 +139,6 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Ch
         "_bp_required": _rules.required_error,
         "_bp_pointer": _rules.pointer,
         "_bp_all_unique": _rules.all_unique,
-        "_bp_enum_ok": _primitives.check_enum_value,
         "_bp_codec_int": _primitives.CODECS["int"].check,
     }
     lines = Lines()
