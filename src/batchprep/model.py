@@ -134,9 +134,9 @@ class Model(metaclass=ModelMeta):
     _attribute_map: ClassVar[dict[str, dict[str, Any]]]
     _validation: ClassVar[dict[str, dict[str, Any]]]
     _subtype_map: ClassVar[dict[str, dict[str, str]]] = {}
-    #: Checks spanning several fields, run by ``validate()`` after the per-field ones:
-    #: ``check(obj, path, errors)`` appends :class:`ValidationError` s (see batchprep.service_rules).
-    _bp_checks: ClassVar[tuple[Callable[[Any, str, list[ValidationError]], None], ...]] = ()
+    #: Rules spanning several fields (:class:`batchprep.service_rules.ServiceRule`), checked by
+    #: ``validate()`` after the per-field ones.
+    _bp_checks: ClassVar[tuple[Any, ...]] = ()
     _bp_fields: ClassVar[tuple[Field, ...]]
     _bp_compiled: ClassVar[dict[Any, Callable[..., Any]]]
     _bp_resolved: ClassVar[dict[str, type] | None]
@@ -217,7 +217,9 @@ class Model(metaclass=ModelMeta):
             SerializationError: the model is not valid; ``errors`` lists every problem.
         """
         if not compiled(type(self), "validate", FAST)(self):
-            raise SerializationError(f"{type(self).__name__} cannot be serialized", self.validate())
+            errors = self.validate()
+            if errors:
+                raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
         body: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
         return body
 

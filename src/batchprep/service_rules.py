@@ -12,18 +12,39 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from batchprep._rules import pointer
+from batchprep.durations import WireDuration
 from batchprep.errors import ValidationError
 
 __all__ = [
-    "environment_names_unique",
-    "non_negative_durations",
-    "resource_file_paths",
-    "resource_file_source",
-    "user_identity_exclusive",
+    "ENVIRONMENT_NAMES_UNIQUE",
+    "NON_NEGATIVE_DURATIONS",
+    "RESOURCE_FILE_PATHS",
+    "RESOURCE_FILE_SOURCE",
+    "USER_IDENTITY_EXCLUSIVE",
+    "ServiceRule",
 ]
+
+
+@dataclass(frozen=True)
+class ServiceRule:
+    """A rule spanning several fields of one object.
+
+    Attributes:
+        report: ``report(obj, path, errors)`` appends a :class:`ValidationError` for each breach.
+        holds: A Python expression over ``{o}`` (the object, whose fields already passed their own
+            checks) that is true when the rule holds. The fast validity check inlines it; it may be
+            stricter than ``report`` (then ``report`` decides) but never more lenient.
+        names: Values the expression refers to, by name.
+    """
+
+    report: Callable[[Any, str, list[ValidationError]], None]
+    holds: str
+    names: dict[str, Any] = field(default_factory=dict)
 
 _SOURCES = (
     ("auto_storage_container_name", "autoStorageContainerName"),
@@ -164,3 +185,35 @@ def non_negative_durations(obj: Any, path: str, errors: list[ValidationError]) -
                     message="must not be negative",
                 )
             )
+
+
+# --- the rules as the models declare them ------------------------------------------------------------
+
+RESOURCE_FILE_SOURCE = ServiceRule(
+    resource_file_source,
+    # exactly one source; then: filePath with httpUrl, blobPrefix not with httpUrl, identity not with auto storage
+    "(({o}.auto_storage_container_name is not None) + ({o}.storage_container_url is not None)"
+    " + ({o}.http_url is not None) == 1"
+    " and ({o}.http_url is None or ({o}.file_path is not None and {o}.blob_prefix is None))"
+    " and ({o}.identity_reference is None or {o}.auto_storage_container_name is None))",
+)
+RESOURCE_FILE_PATHS = ServiceRule(
+    resource_file_paths,
+    "({o}.file_path is None or ('..' not in {o}.file_path and {o}.file_path[:1] not in _bp_path_roots"
+    " and {o}.file_path[1:2] != ':'))",
+    {"_bp_path_roots": ("/", "\\")},
+)
+USER_IDENTITY_EXCLUSIVE = ServiceRule(user_identity_exclusive, "({o}.user_name is None or {o}.auto_user is None)")
+ENVIRONMENT_NAMES_UNIQUE = ServiceRule(
+    environment_names_unique,
+    "({o}.environment_settings is None"
+    " or len({{_bp_setting.name for _bp_setting in {o}.environment_settings}}) == len({o}.environment_settings))",
+)
+NON_NEGATIVE_DURATIONS = ServiceRule(
+    non_negative_durations,
+    "(({o}.max_wall_clock_time is None or type({o}.max_wall_clock_time) in _bp_plain_durations"
+    " and {o}.max_wall_clock_time >= _bp_no_time)"
+    " and ({o}.retention_time is None or type({o}.retention_time) in _bp_plain_durations"
+    " and {o}.retention_time >= _bp_no_time))",
+    {"_bp_plain_durations": (datetime.timedelta, WireDuration), "_bp_no_time": datetime.timedelta(0)},
+)

@@ -162,16 +162,13 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Ch
                 emit.node(f.node, "v", path, f, 0)  # type: ignore[arg-type]
         checks = tuple(getattr(cls, "_bp_checks", ()))
         if checks:
-            ns["_bp_checks"] = checks
             lines.add("# the Batch service's rules that span fields (batchprep.service_rules)")
+        for number, check in enumerate(checks):
             if mode.collect:
-                lines.add("for _bp_check in _bp_checks:")
-                lines.add("    _bp_check(_bp_obj, _bp_path, _bp_errors)")
+                lines.add(f"{fill(ns, f'_bp_check_{number}', check.report)}(_bp_obj, _bp_path, _bp_errors)")
             else:
-                lines.add("_bp_errors = []")
-                lines.add("for _bp_check in _bp_checks:")
-                lines.add("    _bp_check(_bp_obj, '', _bp_errors)")
-                lines.add("if _bp_errors:")
+                ns.update(check.names)
+                lines.add(f"if not {check.holds.format(o='_bp_obj')}:")
                 lines.add("    return False")
         lines.add("return len(_bp_errors) == _bp_errors_before" if mode.collect else "return True")
     return lines.source(), ns

@@ -63,7 +63,7 @@ class ResourceFile(Model):
         "identityReference", "ComputeNodeIdentityReference", default=None
     )
 
-    _bp_checks = (service_rules.resource_file_source, service_rules.resource_file_paths)
+    _bp_checks = (service_rules.RESOURCE_FILE_SOURCE, service_rules.RESOURCE_FILE_PATHS)
 
 
 class EnvironmentSetting(Model):
@@ -96,7 +96,7 @@ class TaskConstraints(Model):
         "maxTaskRetryCount", "int", default=None, service_rules={"minimum": -1}
     )
 
-    _bp_checks = (service_rules.non_negative_durations,)
+    _bp_checks = (service_rules.NON_NEGATIVE_DURATIONS,)
 
 
 class AutoUserSpecification(Model):
@@ -122,7 +122,7 @@ class UserIdentity(Model):
     user_name: str | None = field("username", "str", default=None)
     auto_user: AutoUserSpecification | None = field("autoUser", "AutoUserSpecification", default=None)
 
-    _bp_checks = (service_rules.user_identity_exclusive,)
+    _bp_checks = (service_rules.USER_IDENTITY_EXCLUSIVE,)
 
 
 class JobPreparationTask(Model):
@@ -176,4 +176,4 @@ class JobPreparationTask(Model):
     user_identity: UserIdentity | None = field("userIdentity", "UserIdentity", default=None)
     rerun_on_node_reboot_after_success: bool | None = field("rerunOnNodeRebootAfterSuccess", "bool", default=None)
 
-    _bp_checks = (service_rules.environment_names_unique,)
+    _bp_checks = (service_rules.ENVIRONMENT_NAMES_UNIQUE,)
