@@ -10,6 +10,8 @@ import threading
 import traceback
 
 import pytest
+import strategies
+from hypothesis import given
 
 import batchprep
 from batchprep import EnvironmentSetting, JobPreparationTask, Model, ResourceFile, TaskConstraints, field
@@ -302,3 +304,20 @@ def test_first_use_from_many_threads_compiles_once_and_agrees() -> None:
     for t in threads:
         t.join()
     assert results == [body] * 16
+
+
+# --- the fast validity check never lets through what the full check reports ----------------------------
+
+
+@given(strategies.model_trees(complete=False, service_rules=False))
+def test_fast_check_agrees_with_the_collecting_check(tree: Model) -> None:
+    from batchprep._codegen import COLLECT, FAST, compiled
+
+    errors: list[batchprep.ValidationError] = []
+    compiled(type(tree), "validate", COLLECT)(tree, "", errors)
+    fast = compiled(type(tree), "validate", FAST)(tree)
+    if errors:
+        assert fast is False
+    else:
+        # Conservative inline forms may send a valid tree to the full check; none of ours do today.
+        assert fast is True

@@ -251,3 +251,19 @@ def test_fuzz_arbitrary_text(document: Any) -> None:
         JobPreparationTask.deserialize(document, content_type="application/xml")
     except DeserializationError:
         pass
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_bodies())
+def test_fast_and_collecting_readers_agree(document: Any) -> None:
+    from batchprep._codegen import LoadMode, compiled
+    from batchprep._primitives import Invalid
+
+    errors: list[bp.ValidationError] = []
+    slow = compiled(JobPreparationTask, "load", LoadMode("rest"))(document, "", errors)
+    try:
+        fast = compiled(JobPreparationTask, "load", LoadMode("rest", collect=False))(document)
+    except Invalid:
+        assert errors
+    else:
+        assert not errors and fast == slow
