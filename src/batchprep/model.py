@@ -279,11 +279,7 @@ class Model(metaclass=ModelMeta):
         Raises:
             DeserializationError: the document cannot be read; ``errors`` lists every problem.
         """
-        document = _unpack(cls, data, content_type)
-        if xml.is_element(document):
-            loaded: _M = xml.load(cls, document)
-            return loaded
-        return _finish(cls, "rest", document)
+        return _finish(cls, "rest", _unpack(cls, data, content_type))
 
     @classmethod
     def from_dict(
@@ -302,9 +298,6 @@ class Model(metaclass=ModelMeta):
             DeserializationError: the document cannot be read; ``errors`` lists every problem.
         """
         document = _unpack(cls, data, content_type)
-        if xml.is_element(document):
-            loaded: _M = xml.load(cls, document)
-            return loaded
         if key_extractors is None or list(key_extractors) == _DEFAULT_EXTRACTORS:
             return _finish(cls, "ci", document)
         if list(key_extractors) == [extractors.rest_key_extractor]:
@@ -379,6 +372,9 @@ def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
 
 def _finish(cls: type[_M], lookup: str, document: Any, *extra: Any) -> _M:
     """Read ``document`` on the fast path; if it has any problem, read it again to report them all."""
+    if xml.is_element(document):  # XML has one reader, whatever the key extractors
+        loaded: _M = xml.load(cls, document)
+        return loaded
     errors: list[ValidationError] = []
     try:
         try:
