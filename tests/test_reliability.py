@@ -48,6 +48,7 @@ def test_lossy_or_meaning_changing_values_are_refused(body: dict[str, Any], path
     with pytest.raises(DeserializationError) as info:
         JobPreparationTask.deserialize(body)
     assert [(e.path, e.message) for e in info.value.errors] == [(path, message)]
+    assert info.value.path == path
     assert body == before  # the caller's document is never changed
 
 
@@ -56,6 +57,9 @@ def test_every_problem_of_a_document_is_reported_at_once() -> None:
     with pytest.raises(DeserializationError) as info:
         JobPreparationTask.deserialize(body)
     error = info.value
+    first = error.errors[0]
+    assert (first.rule, first.expected, first.found) == ("type", "a string", "number 1")
+    assert pickle.loads(pickle.dumps(error)).errors[0].found == "number 1"
     assert [e.path for e in error.errors] == [
         "/commandLine",
         "/constraints/maxWallClockTime",
@@ -104,7 +108,9 @@ def test_deeply_nested_unknown_properties_do_not_crash() -> None:
 
 @given(job_preparation_tasks())
 def test_serialize_of_deserialize_is_the_body(body: dict[str, Any]) -> None:
+    before = copy.deepcopy(body)
     task = JobPreparationTask.deserialize(body)
+    assert body == before
     assert task.serialize() == body
     assert JobPreparationTask.deserialize(json.dumps(body)).serialize() == body
 

@@ -72,12 +72,15 @@ def type_error(path: str, target: str, expected: str, found: Any, show: str = "a
         shown = f"{json_type(found)} {excerpt(found)}"
     else:  # a Python object: its repr names its type
         shown = excerpt(found)
-    return ValidationError("type", target, expected, path=path, message=f"expected {expected}, found {shown}")
+    return ValidationError(
+        "type", target, expected, path=path, message=f"expected {expected}, found {shown}", expected=expected, found=shown
+    )
 
 
 def format_error(path: str, target: str, reason: str, found: Any, show: str = "all") -> ValidationError:
+    """A value of the right type that cannot be read (``reason`` says what it should look like)."""
     shown = excerpt(found) if show == "all" else "the value"
-    return ValidationError("format", target, reason, path=path, message=f"{reason}: {shown}")
+    return ValidationError("format", target, reason, path=path, message=f"{reason}: {shown}", expected=reason, found=shown)
 
 
 def pointer(token: Any) -> str:

@@ -54,27 +54,45 @@ class ValidationError(BatchprepError):
         path: A JSON pointer into the REST body, e.g. ``'/environmentSettings/1/name'``.
         message: What was expected, in words.
         value: The rule's parameter, as msrest stores it (e.g. ``64`` for ``max_length``).
+        expected: For ``type`` and ``format`` problems, what the place should hold (``'a string'``).
+        found: For ``type`` and ``format`` problems, what it held, in words (``'number 5'``); secrets
+            are never quoted.
     """
 
     def __init__(
-        self, rule: str, target: str, value: Any = None, *, path: str = "", message: str = ""
+        self,
+        rule: str,
+        target: str,
+        value: Any = None,
+        *,
+        path: str = "",
+        message: str = "",
+        expected: str = "",
+        found: str = "",
     ) -> None:
         self.rule = rule
         self.target = target
         self.value = value
         self.path = path
         self.message = message or f"failed the {rule} rule"
+        self.expected = expected
+        self.found = found
         super().__init__(f"{path or '/'}: {self.message} [{rule}]")
 
     def __reduce__(self) -> Any:
-        return (_rebuild_validation_error, (self.rule, self.target, self.value, self.path, self.message))
+        return (
+            _rebuild_validation_error,
+            (self.rule, self.target, self.value, self.path, self.message, self.expected, self.found),
+        )
 
     def __repr__(self) -> str:
         return f"ValidationError(rule={self.rule!r}, target={self.target!r}, path={self.path!r})"
 
 
-def _rebuild_validation_error(rule: str, target: str, value: Any, path: str, message: str) -> ValidationError:
-    return ValidationError(rule, target, value, path=path, message=message)
+def _rebuild_validation_error(
+    rule: str, target: str, value: Any, path: str, message: str, expected: str, found: str
+) -> ValidationError:
+    return ValidationError(rule, target, value, path=path, message=message, expected=expected, found=found)
 
 
 class _ErrorList(BatchprepError, ValueError):
@@ -90,6 +108,11 @@ class _ErrorList(BatchprepError, ValueError):
             count = len(self.errors)
             message = f"{message}: {count} {self._what}{'s' if count != 1 else ''}\n{lines}"
         super().__init__(message)
+
+    @property
+    def path(self) -> str:
+        """The JSON pointer of the first problem ('' when the problem is the whole document)."""
+        return self.errors[0].path if self.errors else ""
 
     def __reduce__(self) -> Any:
         return (type(self), (self.summary, self.errors))
