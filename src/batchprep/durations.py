@@ -66,6 +66,10 @@ def format_duration(value: datetime.timedelta | Any) -> str:
     if cls is WireDuration:
         wire: str = value.wire_text  # type: ignore[union-attr]
         return wire
+    if cls is datetime.timedelta:
+        cached = _formatted.get(value)
+        if cached is not None:
+            return cached
     if cls is not datetime.timedelta and not isinstance(value, datetime.timedelta):
         text = getattr(value, "_bp_wire_text", None)
         if text is not None:
@@ -95,7 +99,16 @@ def format_duration(value: datetime.timedelta | Any) -> str:
             text += f"{seconds}S"
     elif not days:
         text += "0D"
+    if cls is datetime.timedelta:
+        if len(_formatted) >= _FORMATTED_MAX:
+            _formatted.clear()  # a crude bound: real workloads use a handful of distinct limits
+        _formatted[value] = text
     return text
+
+
+#: Text of recently formatted timedeltas: tasks repeat the same few limits over and over.
+_formatted: dict[datetime.timedelta, str] = {}
+_FORMATTED_MAX = 4096
 
 
 def parse_duration(text: str) -> datetime.timedelta | Any:

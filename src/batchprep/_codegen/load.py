@@ -204,10 +204,23 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Lo
         else:
             lines.add("    raise _bp_Invalid")
         if mode.lookup == "ci":
+            # When every key is spelt exactly as an attribute name or REST key, the folded-key map is
+            # known in advance (unless two spellings fold to the same text).
+            spellings = {name for f in fields for name in (f.name, f.wire_key)}
+            folded = {name.lower(): name for name in spellings}
+            precomputed = len(folded) == len(spellings)
+            if precomputed:
+                ns["_bp_exact"], ns["_bp_exact_folded"] = frozenset(spellings), folded
+                lines.add("if _bp_data.keys() <= _bp_exact:")
+                lines.add("    _bp_folded = _bp_exact_folded")
+                lines.add("else:")
+                lines.indent()
             lines.add("_bp_folded = {}")
             lines.add("for _bp_key in _bp_data:")
             lines.add("    if type(_bp_key) is str:")
             lines.add("        _bp_folded.setdefault(_bp_key.lower(), _bp_key)")
+            if precomputed:
+                lines.dedent()
         lines.add("_bp_obj = _bp_new(_bp_cls)")
         for f in fields:
             ns[f"_bp_target_{f.name}"] = f"{cls.__name__}.{f.name}"
