@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field as _dc_field
 from typing import Any
 
 from batchprep import _types
@@ -49,24 +48,43 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclass(slots=True)
 class Field:
     """Everything declared about one attribute of a model."""
 
-    key: str
-    type_text: str
-    default: Any = MISSING
-    rules: dict[str, Any] = _dc_field(default_factory=dict)
-    service_rules: dict[str, Any] = _dc_field(default_factory=dict)
-    messages: dict[str, str] = _dc_field(default_factory=dict)
-    secret: bool = False
-    redact: Callable[[Any], Any] | None = None
-    xml: dict[str, Any] | None = None
-    # Filled in by the model's class creation:
-    name: str = ""
-    owner: str = ""
-    node: _types.TypeNode | None = None
-    wire_key: str = ""
+    __slots__ = (
+        "key", "type_text", "default", "rules", "service_rules", "messages", "secret", "redact", "xml",
+        "name", "owner", "node", "wire_key",
+    )
+
+    def __init__(
+        self,
+        key: str,
+        type_text: str,
+        default: Any = MISSING,
+        rules: dict[str, Any] | None = None,
+        service_rules: dict[str, Any] | None = None,
+        messages: dict[str, str] | None = None,
+        secret: bool = False,
+        redact: Callable[[Any], Any] | None = None,
+        xml: dict[str, Any] | None = None,
+    ) -> None:
+        self.key = key
+        self.type_text = type_text
+        self.default = default
+        self.rules: dict[str, Any] = rules or {}
+        self.service_rules: dict[str, Any] = service_rules or {}
+        self.messages: dict[str, str] = messages or {}
+        self.secret = secret
+        self.redact = redact
+        self.xml = xml
+        # Filled in by the model's class creation:
+        self.name = ""
+        self.owner = ""
+        self.node: _types.TypeNode | None = None
+        self.wire_key = ""
+
+    def __repr__(self) -> str:
+        return f"Field({self.name or '?'!s} <-> {self.key!r}: {self.type_text})"
 
     @property
     def hidden(self) -> str:

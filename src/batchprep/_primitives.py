@@ -7,17 +7,12 @@ raises :class:`Bad` (with a short reason) for anything that would need a lossy g
 
 from __future__ import annotations
 
-import base64
-import binascii
-import calendar
 import datetime
-import decimal
-import email.utils
 import enum
 import re
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from batchprep import durations
 
@@ -36,8 +31,7 @@ class WrongType(Invalid):
     """A wire value has the wrong JSON type."""
 
 
-@dataclass(frozen=True, slots=True)
-class Codec:
+class Codec(NamedTuple):
     check: Callable[[Any], bool]
     dump: Callable[[Any], Any]
     load: Callable[[Any], Any]
@@ -85,7 +79,16 @@ def _load_bool(v: Any) -> bool:
     raise WrongType
 
 
-def _load_decimal(v: Any) -> decimal.Decimal:
+def _check_decimal(v: Any) -> bool:
+    if _is_number(v):
+        return True
+    decimal = sys.modules.get("decimal")  # a Decimal exists only if someone imported decimal
+    return decimal is not None and isinstance(v, decimal.Decimal)
+
+
+def _load_decimal(v: Any) -> Any:
+    import decimal
+
     if isinstance(v, decimal.Decimal):
         return v
     if not (_is_number(v) or isinstance(v, str)):
@@ -179,6 +182,8 @@ def _load_rfc(v: Any) -> datetime.datetime:
         return v
     if not isinstance(v, str):
         raise WrongType
+    import email.utils
+
     parsed = email.utils.parsedate_tz(v)
     if parsed is None:
         raise Bad("not an RFC 1123 date-time such as 'Sat, 31 Jan 2026 12:00:00 GMT'")
@@ -238,6 +243,8 @@ def _load_time(v: Any) -> datetime.time:
 def dump_unix(v: Any) -> int:
     if isinstance(v, int):
         return int(v)
+    import calendar
+
     return int(calendar.timegm(v.utctimetuple()))
 
 
@@ -257,6 +264,8 @@ def _load_unix(v: Any) -> datetime.datetime:
 
 
 def dump_base64(v: bytes) -> str:
+    import base64
+
     return base64.b64encode(v).decode("ascii").strip("=").replace("+", "-").replace("/", "_")
 
 
@@ -266,6 +275,9 @@ def _load_base64(v: Any) -> bytes:
     if not isinstance(v, str):
         raise WrongType
     padded = v + "=" * (3 - (len(v) + 3) % 4)
+    import base64
+    import binascii
+
     try:
         return base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
     except (binascii.Error, ValueError):
@@ -273,6 +285,8 @@ def _load_base64(v: Any) -> bytes:
 
 
 def dump_bytearray(v: bytes) -> str:
+    import base64
+
     return base64.b64encode(v).decode()
 
 
@@ -281,6 +295,9 @@ def _load_bytearray(v: Any) -> bytearray:
         return v
     if not isinstance(v, str):
         raise WrongType
+    import base64
+    import binascii
+
     try:
         return bytearray(base64.b64decode(v, validate=True))
     except (binascii.Error, ValueError):
@@ -312,7 +329,7 @@ def dump_object(v: Any) -> Any:
         return dump_time(v)
     if durations.is_duration(v):
         return durations.format_duration(v)
-    if cls is decimal.Decimal:
+    if cls.__name__ == "Decimal" and cls.__module__ == "decimal":
         return float(v)
     if hasattr(v, "_bp_fields"):
         return v.serialize()
@@ -349,9 +366,7 @@ CODECS: dict[str, Codec] = {
     "long": Codec(_is_int, int, _load_int, "int"),
     "bool": Codec(lambda v: isinstance(v, bool), _identity, _load_bool, "bool"),
     "float": Codec(_is_number, float, _load_float, "float"),
-    "decimal": Codec(
-        lambda v: isinstance(v, decimal.Decimal) or _is_number(v), float, _load_decimal, "decimal.Decimal"
-    ),
+    "decimal": Codec(_check_decimal, float, _load_decimal, "decimal.Decimal"),
     "duration": Codec(durations.is_duration, durations.format_duration, _load_duration, "datetime.timedelta"),
     "iso-8601": Codec(_check_iso, dump_iso, _load_iso, "datetime.datetime"),
     "rfc-1123": Codec(_check_rfc, dump_rfc, _load_rfc, "datetime.datetime"),

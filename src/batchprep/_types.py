@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 #: Every primitive type string msrest knows, with what a reader should call it in an error message.
@@ -33,7 +32,7 @@ PRIMITIVES: dict[str, str] = {
 
 
 class TypeNode:
-    """One node of a parsed type string."""
+    """One node of a parsed type string (immutable, compared by value)."""
 
     __slots__ = ()
 
@@ -42,39 +41,56 @@ class TypeNode:
         """The msrest type string this node was parsed from."""
         raise NotImplementedError
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TypeNode) and type(self) is type(other) and self.text == other.text
 
-@dataclass(frozen=True, slots=True)
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.text))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.text!r})"
+
+
 class Primitive(TypeNode):
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     @property
     def text(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
 class Named(TypeNode):
     """A model or enum, known by name until :func:`resolve` finds its class."""
 
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     @property
     def text(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
 class ListOf(TypeNode):
-    item: TypeNode
+    __slots__ = ("item",)
+
+    def __init__(self, item: TypeNode) -> None:
+        self.item = item
 
     @property
     def text(self) -> str:
         return "[" + self.item.text + "]"
 
 
-@dataclass(frozen=True, slots=True)
 class DictOf(TypeNode):
-    item: TypeNode
+    __slots__ = ("item",)
+
+    def __init__(self, item: TypeNode) -> None:
+        self.item = item
 
     @property
     def text(self) -> str:

@@ -6,9 +6,7 @@ to the service (they have changed over time).  ``serialize()`` never refuses a b
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["MAX_BODY_BYTES", "MAX_DOCUMENT_CHARS", "MAX_RESOURCE_FILES_CHARS", "SizeWarning", "size_warnings"]
 
@@ -22,8 +20,7 @@ MAX_DOCUMENT_CHARS = 64 * 1024 * 1024
 WARN_AT = 0.9
 
 
-@dataclass(frozen=True)
-class SizeWarning:
+class SizeWarning(NamedTuple):
     """A part of the body at or near a size limit."""
 
     path: str
@@ -36,6 +33,8 @@ class SizeWarning:
 
 
 def _measure(value: Any) -> int:
+    import json
+
     return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
@@ -56,6 +55,8 @@ def size_warnings(task: Any) -> list[SizeWarning]:
     warnings = [_check("", _measure(body), MAX_BODY_BYTES, "the request body", "bytes")]
     files = body.get("resourceFiles")
     if files:
+        import json
+
         chars = len(json.dumps(files, separators=(",", ":")))
         warnings.append(
             _check(

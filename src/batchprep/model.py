@@ -8,12 +8,12 @@ keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are gen
 from __future__ import annotations
 
 import enum
-import json
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
-from batchprep import _codegen, _types, extractors, limits, transformers, xml
+from batchprep import _codegen, _types, extractors, limits, transformers
 from batchprep._codegen import COLLECT, FAST, DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
@@ -54,6 +54,24 @@ def register_enum(enum_cls: type[enum.Enum]) -> type[enum.Enum]:
 _ADDITIONAL = object()
 
 
+def _get_additional(self: Any) -> dict[str, Any]:
+    extra: dict[str, Any] | None = self._bp_extra
+    if extra is None:
+        extra = self._bp_extra = {}
+    return extra
+
+
+def _set_additional(self: Any, value: dict[str, Any] | None) -> None:
+    self._bp_extra = value
+
+
+_ADDITIONAL_PROPERTY = property(
+    _get_additional,
+    _set_additional,
+    doc="Properties of the REST body that the model does not declare (a dict of its own per object).",
+)
+
+
 def _additional_properties_field(*, default: Any = None) -> Any:
     """Field specifier for the base class's ``additional_properties`` (for type checkers only)."""
     return _ADDITIONAL
@@ -83,8 +101,10 @@ class ModelMeta(type):
 
     def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> ModelMeta:
         own = {key: value for key, value in namespace.items() if isinstance(value, Field)}
-        for key in [*own, *(k for k, v in namespace.items() if v is _ADDITIONAL)]:
+        for key in own:
             del namespace[key]
+        for key in [k for k, v in namespace.items() if v is _ADDITIONAL]:
+            namespace[key] = _ADDITIONAL_PROPERTY
         inherited: list[Field] = []
         for base in reversed(bases):
             for f in getattr(base, "_bp_fields", ()):
@@ -126,7 +146,8 @@ class Model(metaclass=ModelMeta):
     ``_attribute_map`` / ``_validation`` in msrest's format, and the methods below.
     """
 
-    __slots__ = ("additional_properties", "__weakref__")
+    # _bp_extra holds additional_properties, created on first use: most objects never have any.
+    __slots__ = ("_bp_extra", "__weakref__")
     __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, like msrest models
 
     additional_properties: dict[str, Any] = _additional_properties_field(default=None)
@@ -185,7 +206,7 @@ class Model(metaclass=ModelMeta):
 
     @classmethod
     def _create_xml_node(cls) -> Any:
-        return xml.model_node(cls)
+        return _xml().model_node(cls)
 
     # --- the public codec methods ---------------------------------------------------------------
 
@@ -260,7 +281,7 @@ class Model(metaclass=ModelMeta):
                 "(known: is_xml, key_transformer, send_additional_properties)"
             )
         if is_xml if is_xml is not None else self.is_xml_model():
-            return xml.dump(self, keep_readonly)
+            return _xml().dump(self, keep_readonly)
         cls = type(self)
         if additional is not None:
             additional = bool(additional)
@@ -312,7 +333,7 @@ class Model(metaclass=ModelMeta):
         for f in self._bp_fields:
             if getattr(self, f.name) != getattr(other, f.name):
                 return False
-        return self.additional_properties == other.additional_properties
+        return (getattr(self, "_bp_extra", None) or {}) == (getattr(other, "_bp_extra", None) or {})
 
     def __repr__(self) -> str:
         parts = []
@@ -327,7 +348,7 @@ class Model(metaclass=ModelMeta):
             else:
                 shown = repr(value)
             parts.append(f"{f.name}={shown}")
-        if getattr(self, "additional_properties", None):
+        if getattr(self, "_bp_extra", None):
             parts.append(f"additional_properties={self.additional_properties!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
@@ -342,6 +363,18 @@ _DEFAULT_EXTRACTORS = [
     extractors.rest_key_case_insensitive_extractor,
     extractors.last_rest_key_case_insensitive_extractor,
 ]
+
+
+def _xml() -> Any:
+    """The XML module, imported on first use: most programs never touch XML."""
+    from batchprep import xml
+
+    return xml
+
+
+def _is_element(value: Any) -> bool:
+    tree = sys.modules.get("xml.etree.ElementTree")
+    return tree is not None and isinstance(value, tree.Element)
 
 
 def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
@@ -361,7 +394,9 @@ def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
         return data
     data = data.lstrip("\ufeff")
     if content_type and "xml" in content_type.lower():
-        return xml.parse(cls, data)
+        return _xml().parse(cls, data)
+    import json
+
     try:
         return json.loads(data)
     except ValueError as err:
@@ -372,8 +407,8 @@ def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
 
 def _finish(cls: type[_M], lookup: str, document: Any, *extra: Any) -> _M:
     """Read ``document`` on the fast path; if it has any problem, read it again to report them all."""
-    if xml.is_element(document):  # XML has one reader, whatever the key extractors
-        loaded: _M = xml.load(cls, document)
+    if type(document) is not dict and _is_element(document):  # XML has one reader, whatever the extractors
+        loaded: _M = _xml().load(cls, document)
         return loaded
     errors: list[ValidationError] = []
     try:

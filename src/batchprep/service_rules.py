@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from batchprep._rules import pointer
 from batchprep.durations import WireDuration
@@ -30,8 +29,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ServiceRule:
+class ServiceRule(NamedTuple):
     """A rule spanning several fields of one object.
 
     Attributes:
@@ -44,7 +42,7 @@ class ServiceRule:
 
     report: Callable[[Any, str, list[ValidationError]], None]
     holds: str
-    names: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, Any] = {}  # noqa: RUF012 - read only
 
 _SOURCES = (
     ("auto_storage_container_name", "autoStorageContainerName"),

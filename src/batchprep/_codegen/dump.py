@@ -6,8 +6,7 @@ One function per class and :class:`DumpMode`; nested models call their own class
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from batchprep import _primitives, _types
 from batchprep.errors import SerializationError
@@ -16,8 +15,7 @@ from batchprep._codegen._source import Lines
 from batchprep._fields import Field
 
 
-@dataclass(frozen=True, slots=True)
-class DumpMode:
+class DumpMode(NamedTuple):
     """Which keys to write and whether read-only attributes go out."""
 
     #: "rest": REST keys (serialize, full/last key transformers); "attr": attribute names;
@@ -86,8 +84,8 @@ def generate(
                 lines.add(f"    _bp_conform(_bp_node_{f.name}, v, {f.name!r}, _bp_resolved)")
                 lines.add(f"_bp_merge(_bp_out, _bp_keys, {expr})")
         if send_additional if mode.additional is None else mode.additional:
-            lines.add("if _bp_obj.additional_properties is not None:")
-            lines.add("    _bp_out.update(_bp_obj.additional_properties)")
+            lines.add("if _bp_obj._bp_extra:")
+            lines.add("    _bp_out.update(_bp_obj._bp_extra)")
         lines.add("return _bp_out")
     return lines.source(), ns
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from batchprep._codegen._source import Lines
@@ -11,6 +10,8 @@ from batchprep._fields import MISSING, Field
 
 def reject_unknown(cls_name: str, known: list[str], unknown: dict[str, Any]) -> None:
     """Raise the ``TypeError`` for keyword arguments a model does not have, with a hint."""
+    import difflib
+
     name = next(iter(unknown))
     hint = difflib.get_close_matches(name, known, n=1)
     more = f" (did you mean {hint[0]!r}?)" if hint else ""
@@ -64,6 +65,6 @@ def generate(cls: type, fields: list[Field]) -> tuple[str, dict[str, Any]]:
             else:
                 lines.add(f"_bp_self.{f.name} = None")
         lines.add(
-            "_bp_self.additional_properties = {} if additional_properties is None else dict(additional_properties)"
+            "_bp_self._bp_extra = None if additional_properties is None else dict(additional_properties)"
         )
     return lines.source(), ns

@@ -9,8 +9,7 @@ class does not declare are kept in ``additional_properties``, exactly as msrest 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from batchprep import _primitives, _rules, _types
 from batchprep._codegen._nodes import fill, is_enum, is_model, safe, wire_expected
@@ -18,8 +17,7 @@ from batchprep._codegen._source import Lines
 from batchprep._fields import Field
 
 
-@dataclass(frozen=True, slots=True)
-class LoadMode:
+class LoadMode(NamedTuple):
     """How a field's value is found in the document, and how problems are handled."""
 
     #: "rest": the exact REST key (``deserialize``); "ci": attribute name, REST key, then last REST key,
@@ -236,10 +234,10 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Lo
                 emit.node(f.node, "v", f"_bp_path + {_rules.pointer(f.wire_key)!r}", f, 0)  # type: ignore[arg-type]
             lines.add(f"_bp_obj.{f.name} = v")
         lines.add("if _bp_data.keys() <= _bp_known:")
-        lines.add("    _bp_obj.additional_properties = {}")
+        lines.add("    _bp_obj._bp_extra = None")
         lines.add("else:")
         lines.add(
-            "    _bp_obj.additional_properties = "
+            "    _bp_obj._bp_extra = "
             "{k: _bp_load_object(x) for k, x in _bp_data.items() if k not in _bp_known}"
         )
         lines.add("return _bp_obj")

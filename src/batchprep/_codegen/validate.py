@@ -8,8 +8,7 @@ so a valid tree never pays for error reporting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from batchprep import _primitives, _rules, _types
 from batchprep._codegen._nodes import fill, is_enum, is_model, python_expected, safe
@@ -17,8 +16,7 @@ from batchprep._codegen._source import Lines
 from batchprep._fields import Field
 
 
-@dataclass(frozen=True, slots=True)
-class CheckMode:
+class CheckMode(NamedTuple):
     #: True: report every problem with its path; False: answer valid or not, as fast as possible.
     collect: bool
 

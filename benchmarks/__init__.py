@@ -1,0 +1,6 @@
+"""Benchmarks: batchprep against msrest (azure-batch 14.2), pydantic v2 and msgspec on one payload.
+
+Run ``python -m benchmarks`` (after ``pip install -e '.[bench]'``); ``--help`` lists the options.
+Each library module (``lib_*.py``) offers the same operations on the same REST shape; the runner
+measures them the same way, in interleaved rounds, in one process.
+"""

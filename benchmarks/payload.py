@@ -1,0 +1,66 @@
+"""The reference workload: a fully populated Job Preparation Task with N resource files and N
+environment settings, as Python values (to construct models from) and as its REST body."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+HOUR = datetime.timedelta(hours=1)
+WEEK = datetime.timedelta(days=7)
+
+
+def values(n: int) -> dict[str, Any]:
+    """Plain Python values for the tree, keyed like the Python attributes."""
+    return {
+        "id": "prepare-node",
+        "command_line": "/bin/sh -c 'tar -xzf tools.tgz -C $AZ_BATCH_NODE_SHARED_DIR'",
+        "container_settings": {
+            "container_run_options": "--rm",
+            "image_name": "contoso.azurecr.io/tools:2.4",
+            "registry": {
+                "registry_server": "contoso.azurecr.io",
+                "identity_reference": {"resource_id": "/subscriptions/0/resourceGroups/rg/providers/id/pull"},
+            },
+            "working_directory": "taskWorkingDirectory",
+        },
+        "resource_files": [
+            {
+                "http_url": f"https://contoso.blob.core.windows.net/tools/file-{i}.bin?sv=2022-11-02&sig=c2ln",
+                "file_path": f"tools/file-{i}.bin",
+                "file_mode": "0755",
+            }
+            for i in range(n)
+        ],
+        "environment_settings": [{"name": f"SETTING_{i}", "value": f"value-{i}"} for i in range(n)],
+        "constraints": {"max_wall_clock_time": HOUR, "retention_time": WEEK, "max_task_retry_count": 3},
+        "user_identity": {"auto_user": {"scope": "pool", "elevation_level": "admin"}},
+        "wait_for_success": True,
+        "rerun_on_node_reboot_after_success": False,
+    }
+
+
+def body(n: int) -> dict[str, Any]:
+    """The REST body of the same tree (what the service sends and accepts)."""
+    v = values(n)
+    return {
+        "id": v["id"],
+        "commandLine": v["command_line"],
+        "containerSettings": {
+            "containerRunOptions": "--rm",
+            "imageName": "contoso.azurecr.io/tools:2.4",
+            "registry": {
+                "registryServer": "contoso.azurecr.io",
+                "identityReference": {"resourceId": "/subscriptions/0/resourceGroups/rg/providers/id/pull"},
+            },
+            "workingDirectory": "taskWorkingDirectory",
+        },
+        "resourceFiles": [
+            {"httpUrl": f["http_url"], "filePath": f["file_path"], "fileMode": "0755"} for f in v["resource_files"]
+        ],
+        "environmentSettings": [{"name": s["name"], "value": s["value"]} for s in v["environment_settings"]],
+        "constraints": {"maxWallClockTime": "PT1H", "retentionTime": "P7D", "maxTaskRetryCount": 3},
+        "waitForSuccess": True,
+        "userIdentity": {"autoUser": {"scope": "pool", "elevationLevel": "admin"}},
+        "rerunOnNodeRebootAfterSuccess": False,
+    }
