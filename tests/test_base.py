@@ -321,3 +321,19 @@ def test_fast_check_agrees_with_the_collecting_check(tree: Model) -> None:
     else:
         # Conservative inline forms may send a valid tree to the full check; none of ours do today.
         assert fast is True
+
+
+@given(strategies.model_trees(complete=False, service_rules=False))
+def test_checked_serializer_agrees_with_validate_and_dump(tree: Model) -> None:
+    from batchprep._codegen import COLLECT, DumpMode, SerializeMode, compiled
+    from batchprep._primitives import Invalid
+
+    errors: list[batchprep.ValidationError] = []
+    compiled(type(tree), "validate", COLLECT)(tree, "", errors)
+    try:
+        body = compiled(type(tree), "serialize", SerializeMode(False))(tree)
+    except Invalid:
+        assert errors
+    else:
+        assert not errors
+        assert body == compiled(type(tree), "dump", DumpMode("rest", False))(tree)

@@ -196,7 +196,7 @@ class Model(metaclass=ModelMeta):
             for model in list(registry.values()):
                 compiled_fns = getattr(model, "__dict__", {}).get("_bp_compiled")
                 if compiled_fns:
-                    for key in [k for k in compiled_fns if k[0] == "dump"]:
+                    for key in [k for k in compiled_fns if k[0] in ("dump", "serialize")]:
                         del compiled_fns[key]
 
     @classmethod
@@ -237,11 +237,19 @@ class Model(metaclass=ModelMeta):
         Raises:
             SerializationError: the model is not valid; ``errors`` lists every problem.
         """
-        if not compiled(type(self), "validate", FAST)(self):
-            errors = self.validate()
-            if errors:
-                raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
-        body: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+        if not kwargs and not hasattr(self, "_xml_map"):  # the common case: a JSON body
+            try:
+                checked: dict[str, Any] = compiled(type(self), "serialize", _SERIALIZE_MODES[bool(keep_readonly)])(self)
+                return checked
+            except Invalid:
+                pass  # find every problem below (or, rarely, learn that the fast check was too cautious)
+        elif compiled(type(self), "validate", FAST)(self):
+            body: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+            return body
+        errors = self.validate()
+        if errors:
+            raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
+        body = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
         return body
 
     def as_dict(
@@ -356,6 +364,7 @@ class Model(metaclass=ModelMeta):
 
 
 _REST_TRANSFORMERS = (transformers.full_restapi_key_transformer, transformers.last_restapi_key_transformer)
+_SERIALIZE_MODES = {False: _codegen.SerializeMode(False), True: _codegen.SerializeMode(True)}
 _FAST_LOADS = {lookup: LoadMode(lookup, collect=False) for lookup in ("rest", "ci", "custom")}
 _COLLECTING_LOADS = {lookup: LoadMode(lookup) for lookup in ("rest", "ci", "custom")}
 _DEFAULT_EXTRACTORS = [

@@ -14,16 +14,18 @@ from typing import Any
 from batchprep import _primitives, _rules, _types
 from batchprep._codegen import dump as _dump
 from batchprep._codegen import load as _load
+from batchprep._codegen import serialize as _serialize
 from batchprep._codegen import validate as _validate
 from batchprep._codegen._nodes import is_enum, models_in, python_expected
 from batchprep._codegen._source import build
 from batchprep.errors import ValidationError
 
-__all__ = ["COLLECT", "FAST", "CheckMode", "DumpMode", "LoadMode", "compiled", "problems_of"]
+__all__ = ["COLLECT", "FAST", "CheckMode", "DumpMode", "LoadMode", "SerializeMode", "compiled", "problems_of"]
 
 CheckMode = _validate.CheckMode
 DumpMode = _dump.DumpMode
 LoadMode = _load.LoadMode
+SerializeMode = _serialize.SerializeMode
 
 COLLECT = CheckMode(collect=True)
 FAST = CheckMode(collect=False)
@@ -34,6 +36,7 @@ _DOCS = {
     "validate": "Check the object: append every problem to errors (collect mode) or answer True/False (fast).",
     "dump": "Return the JSON-compatible dict of a checked object.",
     "load": "Return the object read from a JSON document, appending every problem to errors.",
+    "serialize": "Check the object and return its REST body; raise Invalid at the first problem.",
 }
 
 
@@ -62,6 +65,9 @@ def _build(cls: Any, family: str, mode: Any, pending: dict[tuple[Any, str, Any],
     elif family == "dump":
         source, ns = _dump.generate(cls, fields, resolved, mode, cls._bp_send_additional)
         method = f"serialize ({mode.tag})"
+    elif family == "serialize":
+        source, ns = _serialize.generate(cls, fields, resolved, mode, cls._bp_send_additional)
+        method = f"serialize (checked, {mode.tag})"
     else:
         source, ns = _load.generate(cls, fields, resolved, mode)
         method = f"deserialize ({mode.tag})"
@@ -70,6 +76,9 @@ def _build(cls: Any, family: str, mode: Any, pending: dict[tuple[Any, str, Any],
     for f in fields:
         for child in models_in(f.node, resolved):
             ns[f"_bp_model_{child.__name__}"] = _build(child, family, mode, pending)
+            if family == "serialize":  # it also checks and writes nested models inside other containers
+                ns[f"{_serialize.CHECKER}{child.__name__}"] = _build(child, "validate", FAST, pending)
+                ns[f"{_serialize.DUMPER}{child.__name__}"] = _build(child, "dump", mode.dump_mode(), pending)
     return fn
 
 

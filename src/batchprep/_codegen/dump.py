@@ -32,7 +32,13 @@ class DumpMode(NamedTuple):
 
 
 def value_expr(
-    node: _types.TypeNode, var: str, resolved: dict[str, type], ns: dict[str, Any], custom: bool, depth: int = 0
+    node: _types.TypeNode,
+    var: str,
+    resolved: dict[str, type],
+    ns: dict[str, Any],
+    custom: bool,
+    depth: int = 0,
+    child: str = "_bp_model_",
 ) -> str:
     """An expression converting the checked value ``var`` to its JSON form."""
     if isinstance(node, _types.Primitive):
@@ -47,13 +53,13 @@ def value_expr(
         return f"{fill(ns, f'_bp_dump_{safe(node.name)}', _primitives.CODECS[node.name].dump)}({var})"
     if isinstance(node, _types.ListOf):
         item = f"_bp_x{depth}"
-        return f"[{value_expr(node.item, item, resolved, ns, custom, depth + 1)} for {item} in {var}]"
+        return f"[{value_expr(node.item, item, resolved, ns, custom, depth + 1, child)} for {item} in {var}]"
     if isinstance(node, _types.DictOf):
         item, key = f"_bp_x{depth}", f"_bp_k{depth}"
-        return f"{{{key}: {value_expr(node.item, item, resolved, ns, custom, depth + 1)} for {key}, {item} in {var}.items()}}"
+        return f"{{{key}: {value_expr(node.item, item, resolved, ns, custom, depth + 1, child)} for {key}, {item} in {var}.items()}}"
     if is_enum(node, resolved):
         return f"{fill(ns, f'_bp_enum_{node.text}', _primitives.enum_dumper(resolved[node.text]))}({var})"
-    return f"_bp_model_{node.text}({var}{', _bp_transformer' if custom else ''})"
+    return f"{child}{node.text}({var}{', _bp_transformer' if custom else ''})"
 
 
 def generate(

@@ -42,15 +42,29 @@ def _ok_expr(node: _types.TypeNode, var: str, resolved: dict[str, type], ns: dic
     raise AssertionError(node)
 
 
-class _Emitter:
-    """Writes the checks of one class's fields in one mode."""
+class Emitter:
+    """Writes the checks of one class's fields in one mode.
 
-    def __init__(self, lines: Lines, resolved: dict[str, type], ns: dict[str, Any], mode: CheckMode) -> None:
+    ``give_up`` is the statement the fast mode runs at the first problem (``return False`` in the
+    validity check; the serializer, which checks as it writes, raises instead), and ``child`` the
+    prefix of the namespace names under which nested models' checks are found.
+    """
+
+    def __init__(
+        self,
+        lines: Lines,
+        resolved: dict[str, type],
+        ns: dict[str, Any],
+        mode: CheckMode,
+        give_up: str = "return False",
+        child: str = "_bp_model_",
+    ) -> None:
         self.lines, self.resolved, self.ns, self.mode = lines, resolved, ns, mode
+        self.give_up, self.child = give_up, child
 
     def fail(self, call: str) -> str:
         """The statement for one problem: record it, or give up."""
-        return f"_bp_errors.append({call})" if self.mode.collect else "return False"
+        return f"_bp_errors.append({call})" if self.mode.collect else self.give_up
 
     def node(self, node: _types.TypeNode, var: str, path: str, f: Field, depth: int) -> None:
         """Statements that check ``var`` (never None here) against ``node``; rules follow at depth 0."""
@@ -91,11 +105,11 @@ class _Emitter:
             cls_name = fill(ns, f"_bp_cls_{node.text}", self.resolved[node.text])
             lines.add(f"if isinstance({var}, {cls_name}):")
             if self.mode.collect:
-                lines.add(f"    _bp_model_{node.text}({var}, {path}, _bp_errors)")
+                lines.add(f"    {self.child}{node.text}({var}, {path}, _bp_errors)")
             else:
-                lines.add(f"    if not _bp_model_{node.text}({var}):")
-                lines.add("        return False")
-            if depth == 0 and _has_rules(f):
+                lines.add(f"    if not {self.child}{node.text}({var}):")
+                lines.add(f"        {self.give_up}")
+            if depth == 0 and has_rules(f):
                 with lines.indent():
                     self.rules(var, path, f)
             lines.add("else:")
@@ -103,13 +117,13 @@ class _Emitter:
             return
         lines.add(f"if not {_ok_expr(node, var, self.resolved, ns)}:")
         lines.add("    " + type_error)
-        if depth == 0 and _has_rules(f):
+        if depth == 0 and has_rules(f):
             lines.add("else:")
             with lines.indent():
                 self.rules(var, path, f)
 
     def rules(self, var: str, path: str, f: Field) -> None:
-        if not _has_rules(f):
+        if not has_rules(f):
             return
         for kind, rules in (("rule", f.rules), ("service", f.service_rules)):
             for rule, value in rules.items():
@@ -125,13 +139,14 @@ class _Emitter:
                 )
 
 
-def _has_rules(f: Field) -> bool:
+def has_rules(f: Field) -> bool:
     # msrest checks nothing but presence on a read-only attribute: the service owns its value.
     return not f.readonly and any(rule in _rules.RULES for rule in [*f.rules, *f.service_rules])
 
 
-def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: CheckMode) -> tuple[str, dict[str, Any]]:
-    ns: dict[str, Any] = {
+def namespace() -> dict[str, Any]:
+    """What checking code refers to, whichever generator writes it."""
+    return {
         "_bp_type_error": _rules.type_error,
         "_bp_rule_error": _rules.rule_error,
         "_bp_required": _rules.required_error,
@@ -139,8 +154,18 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Ch
         "_bp_all_unique": _rules.all_unique,
         "_bp_codec_int": _primitives.CODECS["int"].check,
     }
+
+
+def holds(check: Any, ns: dict[str, Any]) -> str:
+    """The inline condition of a service rule, for the fast paths."""
+    ns.update(check.names)
+    return str(check.holds.format(o="_bp_obj"))
+
+
+def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: CheckMode) -> tuple[str, dict[str, Any]]:
+    ns = namespace()
     lines = Lines()
-    emit = _Emitter(lines, resolved, ns, mode)
+    emit = Emitter(lines, resolved, ns, mode)
     lines.add("def validate(_bp_obj, _bp_path, _bp_errors):" if mode.collect else "def validate(_bp_obj):")
     with lines.indent():
         if mode.collect:
@@ -165,8 +190,7 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Ch
             if mode.collect:
                 lines.add(f"{fill(ns, f'_bp_check_{number}', check.report)}(_bp_obj, _bp_path, _bp_errors)")
             else:
-                ns.update(check.names)
-                lines.add(f"if not {check.holds.format(o='_bp_obj')}:")
+                lines.add(f"if not {holds(check, ns)}:")
                 lines.add("    return False")
         lines.add("return len(_bp_errors) == _bp_errors_before" if mode.collect else "return True")
     return lines.source(), ns

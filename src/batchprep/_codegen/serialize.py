@@ -1,0 +1,94 @@
+"""``serialize()``'s fast path: check and write a model tree in one pass.
+
+The generated function reads each attribute once, checks it (type, rules, the service's rules) and
+writes its wire form; at the first problem it raises ``_primitives.Invalid`` without building any
+message, and ``serialize()`` then runs the collecting ``validate()`` to report every problem.  Nested
+models and lists of models call their own class's function; other containers are checked with the
+validity checker's code and written with the dumper's expressions, so the three generators agree by
+construction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from batchprep import _primitives, _types
+from batchprep._codegen import validate as _validate
+from batchprep._codegen._nodes import fill, is_model
+from batchprep._codegen._source import Lines
+from batchprep._codegen.dump import DumpMode, value_expr
+from batchprep._fields import Field
+
+#: Namespace prefixes of the functions a serializer calls for a nested model class: its own
+#: serializer, its fast validity check, and its dumper.
+SERIALIZER, CHECKER, DUMPER = "_bp_model_", "_bp_valid_", "_bp_dumped_"
+
+
+class SerializeMode(NamedTuple):
+    """The dump mode the serializer writes in (always REST keys)."""
+
+    keep_readonly: bool
+    additional: bool | None = None
+
+    @property
+    def tag(self) -> str:
+        return DumpMode("rest", self.keep_readonly, self.additional).tag
+
+    def dump_mode(self) -> DumpMode:
+        return DumpMode("rest", self.keep_readonly, self.additional)
+
+
+def generate(
+    cls: type, fields: list[Field], resolved: dict[str, type], mode: SerializeMode, send_additional: bool
+) -> tuple[str, dict[str, Any]]:
+    ns = _validate.namespace()
+    ns.update({"_bp_cls": cls, "_bp_Invalid": _primitives.Invalid, "_bp_str": _primitives.dump_str})
+    lines = Lines()
+    checks = _validate.Emitter(lines, resolved, ns, _validate.CheckMode(collect=False), "raise _bp_Invalid", CHECKER)
+    lines.add("def serialize(_bp_obj):")
+    with lines.indent():
+        lines.add("if not isinstance(_bp_obj, _bp_cls):")
+        lines.add("    raise _bp_Invalid")
+        lines.add("_bp_out = {}")
+        for f in fields:
+            ns[f"_bp_target_{f.name}"] = f"{cls.__name__}.{f.name}"
+            node = f.node
+            assert node is not None
+            lines.add(f"# {f.name} <-> {f.wire_key!r}: {f.type_text}")
+            lines.add(f"v = _bp_obj.{f.name}")
+            if f.required:
+                lines.add("if v is None:")
+                lines.add("    raise _bp_Invalid")
+            if f.readonly and not mode.keep_readonly:
+                if not f.required:  # still checked (validate() checks it), never written
+                    lines.add("if v is not None:")
+                    with lines.indent():
+                        checks.node(node, "v", "''", f, 0)
+                else:
+                    checks.node(node, "v", "''", f, 0)
+                continue
+            if not f.required:
+                lines.add("if v is not None:")
+                lines.indent()
+            key = repr(f.wire_key)
+            if is_model(node, resolved):
+                lines.add(f"_bp_out[{key}] = {SERIALIZER}{node.text}(v)")
+                checks.rules("v", "''", f)
+            elif isinstance(node, _types.ListOf) and is_model(node.item, resolved):
+                lines.add("if type(v) is not list and type(v) is not tuple:")
+                lines.add("    raise _bp_Invalid")
+                lines.add(f"_bp_out[{key}] = [{SERIALIZER}{node.item.text}(_bp_x) for _bp_x in v]")
+                checks.rules("v", "''", f)
+            else:
+                checks.node(node, "v", "''", f, 0)
+                lines.add(f"_bp_out[{key}] = {value_expr(node, 'v', resolved, ns, False, child=DUMPER)}")
+            if not f.required:
+                lines.dedent()
+        for check in getattr(cls, "_bp_checks", ()):
+            lines.add(f"if not {_validate.holds(check, ns)}:")
+            lines.add("    raise _bp_Invalid")
+        if send_additional if mode.additional is None else mode.additional:
+            lines.add("if _bp_obj._bp_extra:")
+            lines.add("    _bp_out.update(_bp_obj._bp_extra)")
+        lines.add("return _bp_out")
+    return lines.source(), ns
