@@ -67,7 +67,7 @@ def format_duration(value: datetime.timedelta | Any) -> str:
         wire: str = value.wire_text  # type: ignore[union-attr]
         return wire
     if cls is datetime.timedelta:
-        cached = _formatted.get(value)
+        cached = format_cache.get(value)
         if cached is not None:
             return cached
     if cls is not datetime.timedelta and not isinstance(value, datetime.timedelta):
@@ -100,15 +100,15 @@ def format_duration(value: datetime.timedelta | Any) -> str:
     elif not days:
         text += "0D"
     if cls is datetime.timedelta:
-        if len(_formatted) >= _FORMATTED_MAX:
-            _formatted.clear()  # a crude bound: real workloads use a handful of distinct limits
-        _formatted[value] = text
+        if len(format_cache) >= CACHE_MAX:
+            format_cache.clear()  # a crude bound: real workloads use a handful of distinct limits
+        format_cache[value] = text
     return text
 
 
 #: Text of recently formatted timedeltas: tasks repeat the same few limits over and over.
-_formatted: dict[datetime.timedelta, str] = {}
-_FORMATTED_MAX = 4096
+format_cache: dict[datetime.timedelta, str] = {}
+CACHE_MAX = 4096
 
 
 def parse_duration(text: str) -> datetime.timedelta | Any:
@@ -124,6 +124,9 @@ def parse_duration(text: str) -> datetime.timedelta | Any:
     """
     if not isinstance(text, str):
         raise ValueError(f"an ISO 8601 duration must be a string, got {type(text).__name__}")
+    known = _parsed.get(text)
+    if known is not None:
+        return known
     match = _COMMON.fullmatch(text)
     if match is not None:
         sign, weeks, days, hours, minutes, seconds = match.groups()
@@ -139,8 +142,16 @@ def parse_duration(text: str) -> datetime.timedelta | Any:
             raise ValueError(f"{text!r} is longer than Python's longest timedelta") from None
         if sign == "-":
             value = _ZERO - value
-        return WireDuration.of(value, text)
+        wire = WireDuration.of(value, text)
+        if len(_parsed) >= CACHE_MAX:
+            _parsed.clear()
+        _parsed[text] = wire  # shared safely: a WireDuration cannot change
+        return wire
     return _parse_rare(text)
+
+
+#: Recently parsed duration text: responses repeat the same few limits over and over.
+_parsed: dict[str, WireDuration] = {}
 
 
 def _float(number: str | None) -> float:

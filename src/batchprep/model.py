@@ -43,7 +43,10 @@ _M = TypeVar("_M", bound="Model")
 _resolve_lock = threading.Lock()
 
 
-def register_enum(enum_cls: type[enum.Enum]) -> type[enum.Enum]:
+_E = TypeVar("_E", bound=type[enum.Enum])
+
+
+def register_enum(enum_cls: _E) -> _E:
     """Make a ``str`` enum usable by name in field type strings (usable as a class decorator)."""
     if not (isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)):
         raise TypeError(f"register_enum takes an Enum class, got {enum_cls!r}")

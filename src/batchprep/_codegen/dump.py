@@ -58,7 +58,11 @@ def value_expr(
         item, key = f"_bp_x{depth}", f"_bp_k{depth}"
         return f"{{{key}: {value_expr(node.item, item, resolved, ns, custom, depth + 1, child)} for {key}, {item} in {var}.items()}}"
     if is_enum(node, resolved):
-        return f"{fill(ns, f'_bp_enum_{node.text}', _primitives.enum_dumper(resolved[node.text]))}({var})"
+        enum_cls = resolved[node.text]
+        dumper = fill(ns, f"_bp_enum_{node.text}", _primitives.enum_dumper(enum_cls))
+        # Known values and members (a str enum's member hashes as its value) in one dict lookup.
+        known = fill(ns, f"_bp_enum_values_{node.text}", {m.value: m.value for m in enum_cls})  # type: ignore[attr-defined]
+        return f"({known}.get({var}) or {dumper}({var}))"
     return f"{child}{node.text}({var}{', _bp_transformer' if custom else ''})"
 
 

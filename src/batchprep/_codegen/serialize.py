@@ -10,9 +10,10 @@ construction.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, NamedTuple
 
-from batchprep import _primitives, _types
+from batchprep import _primitives, _types, durations
 from batchprep._codegen import validate as _validate
 from batchprep._codegen._nodes import fill, is_model
 from batchprep._codegen._source import Lines
@@ -22,6 +23,37 @@ from batchprep._fields import Field
 #: Namespace prefixes of the functions a serializer calls for a nested model class: its own
 #: serializer, its fast validity check, and its dumper.
 SERIALIZER, CHECKER, DUMPER = "_bp_model_", "_bp_valid_", "_bp_dumped_"
+
+
+#: Check-and-convert code for the scalar types most fields have; ``v`` ends up as its wire value.
+_SCALARS = {
+    "str": (
+        "if type(v) is not str:",
+        "    if not isinstance(v, str):",
+        "        raise _bp_Invalid",
+        "    v = _bp_str(v)",
+    ),
+    "int": (
+        "if type(v) is not int:",
+        "    if not _bp_codec_int(v):",
+        "        raise _bp_Invalid",
+        "    v = int(v)",
+    ),
+    "bool": (
+        "if v is not True and v is not False:",
+        "    raise _bp_Invalid",
+    ),
+    "duration": (
+        "if type(v) is _bp_WireDuration:",
+        "    v = v.wire_text",
+        "elif type(v) is _bp_timedelta:",
+        "    v = _bp_formatted_durations.get(v) or _bp_format_duration(v)",
+        "elif _bp_is_duration(v):",
+        "    v = _bp_format_duration(v)",
+        "else:",
+        "    raise _bp_Invalid",
+    ),
+}
 
 
 class SerializeMode(NamedTuple):
@@ -42,7 +74,18 @@ def generate(
     cls: type, fields: list[Field], resolved: dict[str, type], mode: SerializeMode, send_additional: bool
 ) -> tuple[str, dict[str, Any]]:
     ns = _validate.namespace()
-    ns.update({"_bp_cls": cls, "_bp_Invalid": _primitives.Invalid, "_bp_str": _primitives.dump_str})
+    ns.update(
+        {
+            "_bp_cls": cls,
+            "_bp_Invalid": _primitives.Invalid,
+            "_bp_str": _primitives.dump_str,
+            "_bp_WireDuration": durations.WireDuration,
+            "_bp_timedelta": datetime.timedelta,
+            "_bp_formatted_durations": durations.format_cache,
+            "_bp_format_duration": durations.format_duration,
+            "_bp_is_duration": durations.is_duration,
+        }
+    )
     lines = Lines()
     checks = _validate.Emitter(lines, resolved, ns, _validate.CheckMode(collect=False), "raise _bp_Invalid", CHECKER)
     lines.add("def serialize(_bp_obj):")
@@ -79,6 +122,12 @@ def generate(
                 lines.add("    raise _bp_Invalid")
                 lines.add(f"_bp_out[{key}] = [{SERIALIZER}{node.item.text}(_bp_x) for _bp_x in v]")
                 checks.rules("v", "''", f)
+            elif isinstance(node, _types.Primitive) and node.name in _SCALARS:
+                # The commonest fields: check and convert in one step, then the rules.
+                for line in _SCALARS[node.name]:
+                    lines.add(line)
+                checks.rules("v", "''", f)
+                lines.add(f"_bp_out[{key}] = v")
             else:
                 checks.node(node, "v", "''", f, 0)
                 lines.add(f"_bp_out[{key}] = {value_expr(node, 'v', resolved, ns, False, child=DUMPER)}")
