@@ -95,12 +95,14 @@ def test_unreadable_documents_give_a_deserialization_error(document: Any, messag
         assert message in str(info.value)
 
 
-def test_deeply_nested_unknown_properties_do_not_crash() -> None:
+def test_deeply_nested_unknown_properties_are_kept_not_walked() -> None:
     deep: Any = "leaf"
     for _ in range(5000):
         deep = {"a": deep}
+    task = JobPreparationTask.deserialize({"commandLine": "x", "extra": deep})
+    assert task.additional_properties["extra"] is deep  # kept as it came, as msrest keeps it
     with pytest.raises(DeserializationError, match="nests too deeply"):
-        JobPreparationTask.deserialize({"commandLine": "x", "extra": deep})
+        JobPreparationTask.deserialize('{"commandLine": "x", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}")
 
 
 # --- lossless round trips --------------------------------------------------------------------------

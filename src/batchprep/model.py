@@ -277,6 +277,13 @@ class Model(metaclass=ModelMeta):
         Raises:
             SerializationError: a value has the wrong type; ``errors`` lists every such problem.
         """
+        keys = _KEYS_OF.get(key_transformer)
+        if keys is not None and not kwargs and not hasattr(self, "_xml_map"):  # the common cases
+            try:
+                checked: dict[str, Any] = compiled(type(self), "serialize", _AS_DICT_MODES[keys, bool(keep_readonly)])(self)
+                return checked
+            except Invalid:
+                pass  # report the problems below
         errors = [e for e in self.validate() if e.rule == "type"]
         if errors:
             raise SerializationError(f"{type(self).__name__} cannot be converted to a dict", errors)
@@ -367,6 +374,14 @@ class Model(metaclass=ModelMeta):
 
 
 _REST_TRANSFORMERS = (transformers.full_restapi_key_transformer, transformers.last_restapi_key_transformer)
+_KEYS_OF: dict[Any, str] = {
+    transformers.attribute_transformer: "attr",
+    transformers.full_restapi_key_transformer: "rest",
+    transformers.last_restapi_key_transformer: "rest",
+}
+_AS_DICT_MODES = {
+    (keys, ro): _codegen.SerializeMode(ro, keys=keys, strict=False) for keys in ("attr", "rest") for ro in (False, True)
+}
 _SERIALIZE_MODES = {False: _codegen.SerializeMode(False), True: _codegen.SerializeMode(True)}
 _FAST_LOADS = {lookup: LoadMode(lookup, collect=False) for lookup in ("rest", "ci", "custom")}
 _COLLECTING_LOADS = {lookup: LoadMode(lookup) for lookup in ("rest", "ci", "custom")}

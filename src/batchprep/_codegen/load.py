@@ -164,14 +164,21 @@ class _Emitter:
             self.lines.add(f"v = _bp_extract(_bp_extractors, {f.name!r}, _bp_desc_{f.name}, _bp_data)")
         else:
             # msrest's default from_dict extractors, in their order; the first non-null value wins.
-            names: list[str] = []
-            for name in (f.name, f.wire_key):
-                if name.lower() not in names:
-                    names.append(name.lower())
-            self.lines.add(f"v = _bp_data.get(_bp_folded.get({names[0]!r}))")
-            for name in names[1:]:
-                self.lines.add("if v is None:")
-                self.lines.add(f"    v = _bp_data.get(_bp_folded.get({name!r}))")
+            # With every key spelt exactly (``_bp_spelt``) the names are looked up as they are.
+            spellings = list(dict.fromkeys((f.name, f.wire_key)))
+            folded = list(dict.fromkeys(name.lower() for name in spellings))
+            self.lines.add("if _bp_spelt:")
+            with self.lines.indent():
+                self.lines.add(f"v = _bp_data.get({spellings[0]!r})")
+                for name in spellings[1:]:
+                    self.lines.add("if v is None:")
+                    self.lines.add(f"    v = _bp_data.get({name!r})")
+            self.lines.add("else:")
+            with self.lines.indent():
+                self.lines.add(f"v = _bp_data.get(_bp_folded.get({folded[0]!r}))")
+                for name in folded[1:]:
+                    self.lines.add("if v is None:")
+                    self.lines.add(f"    v = _bp_data.get(_bp_folded.get({name!r}))")
 
 
 def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: LoadMode) -> tuple[str, dict[str, Any]]:
@@ -205,20 +212,17 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Lo
             # When every key is spelt exactly as an attribute name or REST key, the folded-key map is
             # known in advance (unless two spellings fold to the same text).
             spellings = {name for f in fields for name in (f.name, f.wire_key)}
-            folded = {name.lower(): name for name in spellings}
-            precomputed = len(folded) == len(spellings)
-            if precomputed:
-                ns["_bp_exact"], ns["_bp_exact_folded"] = frozenset(spellings), folded
-                lines.add("if _bp_data.keys() <= _bp_exact:")
-                lines.add("    _bp_folded = _bp_exact_folded")
-                lines.add("else:")
-                lines.indent()
-            lines.add("_bp_folded = {}")
-            lines.add("for _bp_key in _bp_data:")
-            lines.add("    if type(_bp_key) is str:")
-            lines.add("        _bp_folded.setdefault(_bp_key.lower(), _bp_key)")
-            if precomputed:
-                lines.dedent()
+            if len({name.lower() for name in spellings}) == len(spellings):
+                ns["_bp_exact"] = frozenset(spellings)
+                lines.add("_bp_spelt = _bp_data.keys() <= _bp_exact")
+            else:  # two spellings fold to the same text: always fold, as msrest does
+                lines.add("_bp_spelt = False")
+            lines.add("if not _bp_spelt:")
+            with lines.indent():
+                lines.add("_bp_folded = {}")
+                lines.add("for _bp_key in _bp_data:")
+                lines.add("    if type(_bp_key) is str:")
+                lines.add("        _bp_folded.setdefault(_bp_key.lower(), _bp_key)")
         lines.add("_bp_obj = _bp_new(_bp_cls)")
         for f in fields:
             ns[f"_bp_target_{f.name}"] = f"{cls.__name__}.{f.name}"
@@ -238,7 +242,7 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Lo
         lines.add("else:")
         lines.add(
             "    _bp_obj._bp_extra = "
-            "{k: _bp_load_object(x) for k, x in _bp_data.items() if k not in _bp_known}"
+            "{k: x for k, x in _bp_data.items() if k not in _bp_known}"
         )
         lines.add("return _bp_obj")
     return lines.source(), ns

@@ -57,17 +57,21 @@ _SCALARS = {
 
 
 class SerializeMode(NamedTuple):
-    """The dump mode the serializer writes in (always REST keys)."""
+    """What the checked writer checks and writes."""
 
     keep_readonly: bool
     additional: bool | None = None
+    #: "rest" (serialize) or "attr" (as_dict with attribute names)
+    keys: str = "rest"
+    #: True: every rule, as serialize() requires; False: Python types only, as as_dict() requires.
+    strict: bool = True
 
     @property
     def tag(self) -> str:
-        return DumpMode("rest", self.keep_readonly, self.additional).tag
+        return self.dump_mode().tag + ("" if self.strict else ", types only")
 
     def dump_mode(self) -> DumpMode:
-        return DumpMode("rest", self.keep_readonly, self.additional)
+        return DumpMode(self.keys, self.keep_readonly, self.additional)
 
 
 def generate(
@@ -88,6 +92,7 @@ def generate(
     )
     lines = Lines()
     checks = _validate.Emitter(lines, resolved, ns, _validate.CheckMode(collect=False), "raise _bp_Invalid", CHECKER)
+    checks.with_rules = mode.strict
     lines.add("def serialize(_bp_obj):")
     with lines.indent():
         lines.add("if not isinstance(_bp_obj, _bp_cls):")
@@ -99,21 +104,22 @@ def generate(
             assert node is not None
             lines.add(f"# {f.name} <-> {f.wire_key!r}: {f.type_text}")
             lines.add(f"v = _bp_obj.{f.name}")
-            if f.required:
+            required = f.required and mode.strict
+            if required:
                 lines.add("if v is None:")
                 lines.add("    raise _bp_Invalid")
             if f.readonly and not mode.keep_readonly:
-                if not f.required:  # still checked (validate() checks it), never written
+                if not required:  # still checked (validate() checks it), never written
                     lines.add("if v is not None:")
                     with lines.indent():
                         checks.node(node, "v", "''", f, 0)
                 else:
                     checks.node(node, "v", "''", f, 0)
                 continue
-            if not f.required:
+            if not required:
                 lines.add("if v is not None:")
                 lines.indent()
-            key = repr(f.wire_key)
+            key = repr(f.wire_key if mode.keys == "rest" else f.name)
             if is_model(node, resolved):
                 lines.add(f"_bp_out[{key}] = {SERIALIZER}{node.text}(v)")
                 checks.rules("v", "''", f)
@@ -131,9 +137,9 @@ def generate(
             else:
                 checks.node(node, "v", "''", f, 0)
                 lines.add(f"_bp_out[{key}] = {value_expr(node, 'v', resolved, ns, False, child=DUMPER)}")
-            if not f.required:
+            if not required:
                 lines.dedent()
-        for check in getattr(cls, "_bp_checks", ()):
+        for check in getattr(cls, "_bp_checks", ()) if mode.strict else ():
             lines.add(f"if not {_validate.holds(check, ns)}:")
             lines.add("    raise _bp_Invalid")
         if send_additional if mode.additional is None else mode.additional:

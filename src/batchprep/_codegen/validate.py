@@ -61,6 +61,8 @@ class Emitter:
     ) -> None:
         self.lines, self.resolved, self.ns, self.mode = lines, resolved, ns, mode
         self.give_up, self.child = give_up, child
+        #: False checks types only (what as_dict() insists on), not the rules.
+        self.with_rules = True
 
     def fail(self, call: str) -> str:
         """The statement for one problem: record it, or give up."""
@@ -109,7 +111,7 @@ class Emitter:
             else:
                 lines.add(f"    if not {self.child}{node.text}({var}):")
                 lines.add(f"        {self.give_up}")
-            if depth == 0 and has_rules(f):
+            if depth == 0 and has_rules(f) and self.with_rules:
                 with lines.indent():
                     self.rules(var, path, f)
             lines.add("else:")
@@ -117,13 +119,13 @@ class Emitter:
             return
         lines.add(f"if not {_ok_expr(node, var, self.resolved, ns)}:")
         lines.add("    " + type_error)
-        if depth == 0 and has_rules(f):
+        if depth == 0 and has_rules(f) and self.with_rules:
             lines.add("else:")
             with lines.indent():
                 self.rules(var, path, f)
 
     def rules(self, var: str, path: str, f: Field) -> None:
-        if not has_rules(f):
+        if not has_rules(f) or not self.with_rules:
             return
         for kind, rules in (("rule", f.rules), ("service", f.service_rules)):
             for rule, value in rules.items():
