@@ -1,6 +1,6 @@
 """batchprep: typed, strict, fast models for the Azure Batch Job Preparation Task.
 
-Build a :class:`JobPreparationTask` with keyword arguments, check it with ``validate()``, and turn it
+Build a `JobPreparationTask` with keyword arguments, check it with ``validate()``, and turn it
 into the REST body with ``serialize()`` (or read one back with ``deserialize()``). The models speak the
 same wire format as the msrest-based ``azure.batch.models`` classes.
 """

@@ -1,6 +1,6 @@
 """Field declarations: what a model says about each attribute.
 
-A model class lists its fields as annotated class attributes whose value is :func:`field`::
+A model class lists its fields as annotated class attributes whose value is `field`::
 
     class EnvironmentSetting(Model):
         name: str = field("name", "str")
@@ -141,18 +141,28 @@ def field(
     redact: Callable[[Any], Any] | None = None,
     xml: dict[str, Any] | None = None,
 ) -> Any:
-    """Declare one attribute of a :class:`batchprep.Model`.
+    """Declare one attribute of a `batchprep.Model`.
 
     Args:
         key: The REST key (``'commandLine'``). A literal dot is written ``'\\\\.'``.
         type: The msrest type string (``'str'``, ``'[ResourceFile]'``, ``'duration'``…).
         default: The value when the constructor is not given one. A field without a default is
             required: the constructor insists on it and msrest's ``required`` rule applies.
-        min_length: Up to multiple: msrest ``_validation`` rules, with msrest's meaning.
+        min_length: Fewest characters of a string (msrest's ``min_length`` rule).
+        max_length: Most characters of a string.
+        minimum: Smallest allowed number.
+        maximum: Largest allowed number.
+        minimum_ex: The number must be greater than this.
+        maximum_ex: The number must be less than this.
+        min_items: Fewest items of a list.
+        max_items: Most items of a list.
+        pattern: A regular expression the string must match from its start (``re.match``, as msrest).
+        unique: No item of the list may repeat.
+        multiple: The number must be a multiple of this.
         readonly: Set by the service only; not a constructor argument, left out of ``serialize()``.
         constant: The field always holds ``default``; not a constructor argument.
         service_rules: Rules the Batch service enforces that msrest does not declare. They take part in
-            :meth:`~batchprep.Model.validate` but stay out of ``_validation``.
+            `batchprep.Model.validate` but stay out of ``_validation``.
         messages: Rule name -> the sentence to report instead of the generic one (e.g. for a pattern).
         secret: Never shown by ``repr()`` or error messages.
         redact: A function that masks part of a value for ``repr()`` (e.g. a SAS signature).

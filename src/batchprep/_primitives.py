@@ -1,8 +1,8 @@
 """How each msrest primitive type is checked, written to the wire and read back.
 
-One :class:`Codec` per type string.  ``check`` says whether a Python value may be sent, ``dump`` turns
+One `Codec` per type string.  ``check`` says whether a Python value may be sent, ``dump`` turns
 a checked value into its JSON form (msrest's exact text), ``load`` reads a JSON value strictly and
-raises :class:`Bad` (with a short reason) for anything that would need a lossy guess.
+raises `Bad` (with a short reason) for anything that would need a lossy guess.
 """
 
 from __future__ import annotations

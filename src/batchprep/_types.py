@@ -63,7 +63,7 @@ class Primitive(TypeNode):
 
 
 class Named(TypeNode):
-    """A model or enum, known by name until :func:`resolve` finds its class."""
+    """A model or enum, known by name until `resolve` finds its class."""
 
     __slots__ = ("name",)
 

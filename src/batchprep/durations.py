@@ -55,12 +55,13 @@ def _rebuild(days: int, seconds: int, microseconds: int, text: str) -> WireDurat
 def format_duration(value: datetime.timedelta | Any) -> str:
     """Return the REST text of a ``datetime.timedelta`` (or an ``isodate.Duration``).
 
-    >>> format_duration(datetime.timedelta(hours=1))
-    'PT1H'
-    >>> format_duration(datetime.timedelta(days=7))
-    'P7D'
-    >>> format_duration(datetime.timedelta(microseconds=1500))
-    'PT0.0015S'
+    Examples:
+        >>> format_duration(datetime.timedelta(hours=1))
+        'PT1H'
+        >>> format_duration(datetime.timedelta(days=7))
+        'P7D'
+        >>> format_duration(datetime.timedelta(microseconds=1500))
+        'PT0.0015S'
     """
     cls = type(value)
     if cls is WireDuration:
@@ -112,15 +113,16 @@ CACHE_MAX = 4096
 
 
 def parse_duration(text: str) -> datetime.timedelta | Any:
-    """Parse ISO 8601 duration text: a :class:`WireDuration`, or an ``isodate.Duration`` for years/months.
+    """Parse ISO 8601 duration text: a `WireDuration`, or an ``isodate.Duration`` for years/months.
 
     Raises:
         ValueError: the text is not an ISO 8601 duration.
 
-    >>> parse_duration('PT1H30M')
-    datetime.timedelta(seconds=5400)
-    >>> format_duration(parse_duration('PT90M'))
-    'PT90M'
+    Examples:
+        >>> parse_duration('PT1H30M')
+        datetime.timedelta(seconds=5400)
+        >>> format_duration(parse_duration('PT90M'))
+        'PT90M'
     """
     if not isinstance(text, str):
         raise ValueError(f"an ISO 8601 duration must be a string, got {type(text).__name__}")

@@ -96,7 +96,7 @@ def _rebuild_validation_error(
 
 
 class _ErrorList(BatchprepError, ValueError):
-    """An error made of one or more :class:`ValidationError` problems, all reported at once."""
+    """An error made of one or more `ValidationError` problems, all reported at once."""
 
     _what = "problem"
 

@@ -1,4 +1,4 @@
-"""Key extractors for :meth:`batchprep.Model.from_dict`.
+"""Key extractors for `batchprep.Model.from_dict`.
 
 An extractor is called once per attribute as ``extractor(attribute_name, attr_desc, data)`` and returns
 the value it finds in ``data`` for that attribute, or ``None``.  ``from_dict`` tries its extractors in
@@ -50,7 +50,7 @@ def rest_key_extractor(attr: str, attr_desc: dict[str, Any], data: dict[str, Any
 
 
 def rest_key_case_insensitive_extractor(attr: str, attr_desc: dict[str, Any], data: dict[str, Any]) -> Any:
-    """Like :func:`rest_key_extractor`, in any letter case."""
+    """Like `rest_key_extractor`, in any letter case."""
     return _walk(attr_desc, data, lambda key, d: attribute_key_case_insensitive_extractor(key, None, d))
 
 

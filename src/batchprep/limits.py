@@ -21,7 +21,14 @@ WARN_AT = 0.9
 
 
 class SizeWarning(NamedTuple):
-    """A part of the body at or near a size limit."""
+    """A part of the body at or near a size limit.
+
+    Attributes:
+        path: A JSON pointer to the part ('' for the whole body).
+        size: Its size, in the limit's unit.
+        limit: The limit.
+        message: What to tell a person.
+    """
 
     path: str
     size: int

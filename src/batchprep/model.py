@@ -1,6 +1,6 @@
-"""The serialization base: :class:`Model` and the class machinery behind it.
+"""The serialization base: `Model` and the class machinery behind it.
 
-A subclass lists its fields with :func:`batchprep.field`.  Class creation checks the declarations,
+A subclass lists its fields with `batchprep.field`.  Class creation checks the declarations,
 derives msrest's ``_attribute_map`` and ``_validation``, gives the class ``__slots__`` and a generated
 keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are generated on first use.
 """
@@ -145,7 +145,7 @@ class ModelMeta(type):
 class Model(metaclass=ModelMeta):
     """Base class of batchprep models: msrest's ``Model`` interface with compiled codecs.
 
-    Subclasses declare fields with :func:`batchprep.field` and get a keyword-only constructor,
+    Subclasses declare fields with `batchprep.field` and get a keyword-only constructor,
     ``_attribute_map`` / ``_validation`` in msrest's format, and the methods below.
     """
 
@@ -158,7 +158,7 @@ class Model(metaclass=ModelMeta):
     _attribute_map: ClassVar[dict[str, dict[str, Any]]]
     _validation: ClassVar[dict[str, dict[str, Any]]]
     _subtype_map: ClassVar[dict[str, dict[str, str]]] = {}
-    #: Rules spanning several fields (:class:`batchprep.service_rules.ServiceRule`), checked by
+    #: Rules spanning several fields (`batchprep.service_rules.ServiceRule`), checked by
     #: ``validate()`` after the per-field ones.
     _bp_checks: ClassVar[tuple[Any, ...]] = ()
     _bp_fields: ClassVar[tuple[Field, ...]]
@@ -216,7 +216,7 @@ class Model(metaclass=ModelMeta):
     def validate(self) -> list[ValidationError]:
         """Check the whole tree; return every problem (empty when the model can be sent).
 
-        Each :class:`~batchprep.ValidationError` has ``rule``, ``target`` (msrest's ``Class.attribute``)
+        Each `batchprep.ValidationError` has ``rule``, ``target`` (msrest's ``Class.attribute``)
         and ``path`` (a JSON pointer into the REST body).
         """
         cls = type(self)
@@ -232,9 +232,9 @@ class Model(metaclass=ModelMeta):
         Args:
             keep_readonly: Also write read-only attributes.
             **kwargs: ``is_xml=True`` returns an ``xml.etree.ElementTree.Element`` instead;
-                ``key_transformer=`` picks other keys, as in :meth:`as_dict`;
+                ``key_transformer=`` picks other keys, as in `as_dict`;
                 ``send_additional_properties=True`` (or ``False``) sends (or holds back) every object's
-                ``additional_properties`` whatever :meth:`enable_additional_properties_sending` said,
+                ``additional_properties`` whatever `enable_additional_properties_sending` said,
                 so a body read from the service goes back whole.
 
         Raises:
@@ -263,7 +263,7 @@ class Model(metaclass=ModelMeta):
     ) -> dict[str, Any]:
         """Return a JSON-compatible dict of the model, keyed as ``key_transformer`` says.
 
-        Unlike :meth:`serialize`, missing required values are allowed (the dict may describe a partial
+        Unlike `serialize`, missing required values are allowed (the dict may describe a partial
         model), but values of the wrong Python type are refused.
 
         Args:
@@ -272,7 +272,7 @@ class Model(metaclass=ModelMeta):
                 ``full_restapi_key_transformer``, ``last_restapi_key_transformer`` or any callable
                 ``(key, attr_desc, value) -> (key or list of keys, value)``.
             **kwargs: ``is_xml=True`` returns an XML element instead; ``send_additional_properties``
-                as in :meth:`serialize`.
+                as in `serialize`.
 
         Raises:
             SerializationError: a value has the wrong type; ``errors`` lists every such problem.
@@ -327,11 +327,11 @@ class Model(metaclass=ModelMeta):
         """Read a dict keyed by REST keys, attribute names or both, in any letter case.
 
         Args:
-            data: The dict (JSON text and XML are read as in :meth:`deserialize`).
+            data: The dict (JSON text and XML are read as in `deserialize`).
             key_extractors: Extractors tried in order for each attribute; the default is
                 ``[attribute_key_case_insensitive_extractor, rest_key_case_insensitive_extractor,
                 last_rest_key_case_insensitive_extractor]``.
-            content_type: As in :meth:`deserialize`.
+            content_type: As in `deserialize`.
 
         Raises:
             DeserializationError: the document cannot be read; ``errors`` lists every problem.

@@ -3,7 +3,7 @@
 msrest checks only what its ``_validation`` maps declare (for this family: three required values), so
 a broken task reaches the service and comes back as a bare ``InvalidPropertyValue`` 400.  The checks
 here are the rules the Batch REST API documents for these objects; docs/service-rules.md lists each
-with its source.  Each check appends :class:`~batchprep.ValidationError` s to ``errors``; they run
+with its source.  Each check appends `batchprep.ValidationError` s to ``errors``; they run
 inside ``validate()`` after the per-field checks, and must therefore cope with values of the wrong
 type (those are reported already).
 """
@@ -33,7 +33,7 @@ class ServiceRule(NamedTuple):
     """A rule spanning several fields of one object.
 
     Attributes:
-        report: ``report(obj, path, errors)`` appends a :class:`ValidationError` for each breach.
+        report: ``report(obj, path, errors)`` appends a `ValidationError` for each breach.
         holds: A Python expression over ``{o}`` (the object, whose fields already passed their own
             checks) that is true when the rule holds. The fast validity check inlines it; it may be
             stricter than ``report`` (then ``report`` decides) but never more lenient.

@@ -1,4 +1,4 @@
-"""Key transformers for :meth:`batchprep.Model.as_dict`.
+"""Key transformers for `batchprep.Model.as_dict`.
 
 A key transformer is called once per attribute as ``transformer(attribute_name, attr_desc, value)``,
 where ``attr_desc`` is a copy of the attribute's ``_attribute_map`` entry (``{'key': ..., 'type': ...}``).

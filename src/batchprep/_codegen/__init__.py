@@ -1,7 +1,7 @@
 """Per-class compiled functions, generated on first use from the type tree.
 
 A family (``validate``, ``dump``, ``load``) and a mode (which keys, which lookup) pick one function per
-class.  :func:`compiled` builds it, and the functions of every class it reaches, under one lock, and
+class.  `compiled` builds it, and the functions of every class it reaches, under one lock, and
 publishes them only once all are complete, so concurrent first use from many threads is safe.
 """
 

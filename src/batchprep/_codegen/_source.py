@@ -1,8 +1,8 @@
 """Turning generated source into functions that debuggers and tracebacks can show.
 
-Each generator returns ``(source, namespace)``.  :func:`build` compiles the source once under a
+Each generator returns ``(source, namespace)``.  `build` compiles the source once under a
 unique pseudo-filename such as ``<batchprep generated serialize mypkg.models.JobPreparationTask>``,
-registers it in :mod:`linecache` so that ``inspect.getsource``, pdb and tracebacks show the real
+registers it in `linecache` so that ``inspect.getsource``, pdb and tracebacks show the real
 lines, and sets each function's ``__qualname__``, ``__module__`` and docstring.
 """
 

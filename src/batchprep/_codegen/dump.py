@@ -1,7 +1,7 @@
 """``serialize()`` / ``as_dict()``: a checked model tree to its JSON-compatible dict.
 
 The generated function assumes the tree passed ``validate()`` (types at least), so it only converts.
-One function per class and :class:`DumpMode`; nested models call their own class's function.
+One function per class and `DumpMode`; nested models call their own class's function.
 """
 
 from __future__ import annotations

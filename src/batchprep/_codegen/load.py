@@ -1,7 +1,7 @@
 """``deserialize()`` / ``from_dict()``: a JSON document to a model tree, strictly.
 
 One generator, two modes.  ``collect`` reads every field, converts what it finds, and appends a
-:class:`~batchprep.ValidationError` (with its JSON path) for each value it cannot take without a lossy
+`batchprep.ValidationError` (with its JSON path) for each value it cannot take without a lossy
 guess, so one pass reports every problem of a document.  ``fast`` builds no path and no message: it
 raises at the first doubt, and the caller then runs ``collect`` to find out what was wrong.  Keys the
 class does not declare are kept in ``additional_properties``, exactly as msrest keeps them.

@@ -1,6 +1,6 @@
 """``validate()``: the problems of a model tree, each with its rule, msrest target and JSON path.
 
-One generator, two modes.  ``collect`` appends a :class:`~batchprep.ValidationError` for every problem
+One generator, two modes.  ``collect`` appends a `batchprep.ValidationError` for every problem
 (what ``validate()`` returns).  ``fast`` returns ``False`` at the first problem and builds no message or
 path: ``serialize()`` and ``validate()`` run it first and fall back to ``collect`` only when it fails,
 so a valid tree never pays for error reporting.
