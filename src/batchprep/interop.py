@@ -3,9 +3,9 @@
 Two generations of the ``azure-batch`` package are covered, each by a pair of functions:
 
 * azure-batch 14.x, the msrest-based models (``azure.batch.models.JobPreparationTask``...):
-  :func:`to_msrest_model` and :func:`from_msrest_model`;
+  `to_msrest_model` and `from_msrest_model`;
 * azure-batch 15.x, the new SDK (``azure.batch.models.BatchJobPreparationTask``...):
-  :func:`to_batch_v15` and :func:`from_batch_v15`.
+  `to_batch_v15` and `from_batch_v15`.
 
 Every model of the family converts, not only the task, and the whole tree below it converts with
 it.  Nothing is shared between the two sides afterwards: lists, nested models and
@@ -21,7 +21,7 @@ What the conversions keep, in both directions:
 * ``additional_properties``: 14.x models have the same attribute; a 15.x model is a mapping over its
   REST body, so they become (and come back from) the keys of that mapping that no field uses.
 
-A field the other side cannot hold is never dropped silently: :class:`UnsupportedFieldError` names
+A field the other side cannot hold is never dropped silently: `UnsupportedFieldError` names
 it, with its path in the REST body, unless the caller asks for ``drop_unsupported=True``.  Today that
 is ``TaskContainerSettings.container_host_batch_bind_mounts``, which azure-batch 14.x lacks.
 
@@ -135,7 +135,7 @@ class _Sdk(abc.ABC):
             )
 
     def models(self) -> ModuleType:
-        """``azure.batch.models`` (imported on first use; :meth:`require` has checked its version)."""
+        """``azure.batch.models`` (imported on first use; `require` has checked its version)."""
         return importlib.import_module("azure.batch.models")
 
     def their_class(self, ours: type[Model]) -> Any:
@@ -469,7 +469,7 @@ def to_msrest_model(model: Model, *, drop_unsupported: bool = False) -> Any:
     """Convert a batchprep model, and the tree below it, to azure-batch 14.x (msrest) models.
 
     Args:
-        model: A model of the family, e.g. a :class:`~batchprep.JobPreparationTask`.
+        model: A model of the family, e.g. a `batchprep.JobPreparationTask`.
         drop_unsupported: Leave out fields azure-batch 14.x has no place for (the bind mounts of
             ``TaskContainerSettings``) instead of raising.
 
@@ -521,7 +521,7 @@ def to_batch_v15(model: Model) -> Any:
     in them.
 
     Args:
-        model: A model of the family, e.g. a :class:`~batchprep.JobPreparationTask`.
+        model: A model of the family, e.g. a `batchprep.JobPreparationTask`.
 
     Returns:
         The ``azure.batch.models`` object, e.g. ``azure.batch.models.BatchJobPreparationTask``.
@@ -551,7 +551,7 @@ def from_batch_v15(obj: Any, model: type[Model] | None = None) -> Model:
             ``obj`` must be its azure-batch counterpart. Without it, the class follows ``obj``.
 
     Returns:
-        The batchprep model, e.g. a :class:`~batchprep.JobPreparationTask` for a ``BatchJobPreparationTask``.
+        The batchprep model, e.g. a `batchprep.JobPreparationTask` for a ``BatchJobPreparationTask``.
 
     Raises:
         TypeError: ``obj``, or a model inside it, is not the azure-batch 15.x class expected there.
