@@ -248,3 +248,10 @@ def test_inside_the_official_client_our_validation_error_is_raised() -> None:
         Serializer(client_models).body(ours, "JobAddParameter")
     assert not isinstance(info.value, msrest.exceptions.ClientException)
     assert (info.value.rule, info.value.target) == ("required", "JobPreparationTask.command_line")
+
+
+def test_the_alternative_duration_form_is_refused() -> None:
+    theirs = az.TaskConstraints.deserialize({"maxWallClockTime": "P0001T04"})
+    assert (theirs.max_wall_clock_time.years, theirs.max_wall_clock_time.months) == (1, 1)  # misread
+    with pytest.raises(DeserializationError, match="/maxWallClockTime: not an ISO 8601 duration"):
+        bp.TaskConstraints.deserialize({"maxWallClockTime": "P0001T04"})

@@ -1,6 +1,7 @@
 """Keep the documentation honest: every Python example in it runs, and the doctests pass.
 
-The README's Quickstart runs ``examples/quickstart.py``; it is run here too.
+``examples/quickstart.py`` (the runnable example the guide points to) is run here too; the README's
+Quickstart command itself is run by ``tests/test_cli.py``.
 
 Each ```python block of ``README.md`` and ``docs/*.md`` is executed in order, in one namespace per file,
 so a later block can use what an earlier one built.  Blocks that must not run (shell commands, sample

@@ -275,3 +275,21 @@ def test_fast_and_collecting_readers_agree(document: Any) -> None:
         assert errors
     else:
         assert not errors and fast == slow
+
+
+def test_garbage_collection_resumes_after_a_large_document() -> None:
+    import gc
+
+    body = {"commandLine": "x", "environmentSettings": [{"name": f"N{i}"} for i in range(2000)]}
+    assert gc.isenabled()
+    assert len(JobPreparationTask.deserialize(body).environment_settings or []) == 2000
+    assert gc.isenabled()
+    with pytest.raises(DeserializationError):
+        JobPreparationTask.deserialize({**body, "waitForSuccess": "no"})
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller's own choice to keep it off is left alone
+        JobPreparationTask.deserialize(body)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

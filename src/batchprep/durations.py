@@ -23,6 +23,12 @@ _NUMBER = r"([0-9]+(?:[.,][0-9]+)?)"
 _COMMON = re.compile(
     rf"([+-])?P(?:{_NUMBER}W)?(?:{_NUMBER}D)?(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
 )
+#: The designator form with years and months too; the other ISO 8601 form (``PYYYY-MM-DDThh:mm:ss``)
+#: is refused: isodate misreads short variants of it (``P0001T04`` as a year, a month and a day).
+_CALENDAR = re.compile(
+    rf"[+-]?P(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}W)?(?:{_NUMBER}D)?"
+    rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
+)
 
 
 class WireDuration(datetime.timedelta):
@@ -115,6 +121,9 @@ CACHE_MAX = 4096
 def parse_duration(text: str) -> datetime.timedelta | Any:
     """Parse ISO 8601 duration text: a `WireDuration`, or an ``isodate.Duration`` for years/months.
 
+    Only the designator form (``P1Y2M3DT4H5M6.5S``, ``P2W``) is read; the alternative form
+    ``PYYYY-MM-DDThh:mm:ss`` is refused.
+
     Raises:
         ValueError: the text is not an ISO 8601 duration.
 
@@ -163,7 +172,7 @@ def _float(number: str | None) -> float:
 def _parse_rare(text: str) -> Any:
     import isodate
 
-    if text.endswith(("P", "T")) or not text.lstrip("+-").startswith("P") or text != text.strip():
+    if text.endswith(("P", "T")) or _CALENDAR.fullmatch(text) is None:
         raise ValueError(f"{text!r} is not an ISO 8601 duration (e.g. 'PT1H', 'P7D')")
     try:
         value = isodate.parse_duration(text)

@@ -8,6 +8,7 @@ keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are gen
 from __future__ import annotations
 
 import enum
+import gc
 import sys
 import threading
 from collections.abc import Callable
@@ -432,12 +433,30 @@ def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
         raise DeserializationError(f"cannot read {cls.__name__}: the JSON nests too deeply") from None
 
 
+#: A document with this many items in its top-level lists counts as large (see _finish).
+LARGE_DOCUMENT_ITEMS = 1000
+
+
+def _large(document: dict[Any, Any]) -> bool:
+    items = 0
+    for value in document.values():
+        if type(value) is list:
+            items += len(value)
+    return items >= LARGE_DOCUMENT_ITEMS
+
+
 def _finish(cls: type[_M], lookup: str, document: Any, *extra: Any) -> _M:
     """Read ``document`` on the fast path; if it has any problem, read it again to report them all."""
     if type(document) is not dict and _is_element(document):  # XML has one reader, whatever the extractors
         loaded: _M = _xml().load(cls, document)
         return loaded
     errors: list[ValidationError] = []
+    # A large document creates objects by the hundred thousand, and the cyclic garbage collector
+    # would walk all of them again and again (time per item grows with the document). A tree read
+    # from JSON holds no cycles, so the collector is paused while a large one is read.
+    pause = type(document) is dict and _large(document) and gc.isenabled()
+    if pause:
+        gc.disable()
     try:
         try:
             fast: _M = compiled(cls, "load", _FAST_LOADS[lookup])(document, *extra)
@@ -447,6 +466,9 @@ def _finish(cls: type[_M], lookup: str, document: Any, *extra: Any) -> _M:
         obj: _M | None = compiled(cls, "load", _COLLECTING_LOADS[lookup])(document, "", errors, *extra)
     except RecursionError:
         raise DeserializationError(f"cannot read {cls.__name__}: the document nests too deeply") from None
+    finally:
+        if pause:
+            gc.enable()
     if errors:
         raise DeserializationError(f"cannot read {cls.__name__}", errors)
     if obj is None:  # pragma: no cover - a None document always records an error

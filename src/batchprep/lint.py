@@ -1,0 +1,315 @@
+"""Every problem of a REST body at once: reading problems and rule problems together.
+
+`deserialize()` stops at values it cannot read (a number where text belongs, a malformed duration)
+and `validate()` needs a model, so neither alone can list everything that is wrong with a document.
+`check` does both: it reads what it can, validates the partly read model, and returns one list
+of problems (errors) plus warnings (a body near the service's size limits, properties the model does
+not declare).  It is what `batchprep check` runs.
+
+Examples:
+    >>> from batchprep.lint import problems
+    >>> [str(p) for p in problems({"commandLine": "run.sh", "constraints": {"retentionTime": "2 days"}})]
+    ["/constraints/retentionTime: not an ISO 8601 duration such as 'PT1H' or 'P7D': '2 days' [format]"]
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from batchprep import _types
+from batchprep._codegen import LoadMode, compiled
+from batchprep._rules import pointer
+from batchprep.errors import DeserializationError, ValidationError
+from batchprep.limits import size_warnings
+from batchprep.model import Model, _unpack
+from batchprep.models import JobPreparationTask
+
+__all__ = ["LintWarning", "Report", "check", "check_text", "problems"]
+
+#: The collecting reader: records every unreadable value and sets it to None in the model it returns.
+_COLLECTING = LoadMode("rest")
+
+#: Stand-ins for values that were present but unreadable, so that rules spanning several properties see
+#: them as given ("exactly one source" must not answer "found none" for an `httpUrl` that is a number).
+_STAND_INS: dict[str, Any] = {
+    "str": "",
+    "int": 0,
+    "long": 0,
+    "float": 0.0,
+    "bool": False,
+    "duration": datetime.timedelta(0),
+}
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    """Something worth knowing about a body that does not make it invalid.
+
+    Attributes:
+        path: A JSON pointer into the REST body (`''` is the whole body).
+        rule: `size` (near or over a request size limit) or `unknown` (a property the model does not
+            declare: kept when read, left out by `serialize()`).
+        message: What was found, in words.
+    """
+
+    path: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '/'}: {self.message} [{self.rule}]"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `check` found in one document.
+
+    Attributes:
+        model: The model read from the document when it has no problem, else `None`.
+        problems: Every reading and rule problem, in the order of the places they are about.
+        warnings: Size and unknown-property warnings; they do not make the document invalid.
+    """
+
+    model: Model | None
+    problems: list[ValidationError] = field(default_factory=list)
+    warnings: list[LintWarning] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the document has no problem (warnings allowed)."""
+        return not self.problems
+
+
+def problems(document: Any, cls: type[Model] = JobPreparationTask) -> list[ValidationError]:
+    """Every problem of a parsed REST body: what cannot be read, and what breaks a rule.
+
+    Args:
+        document: The body as `json.load` returns it (a dict for a well-formed body).
+        cls: The model the body is for.
+
+    Returns:
+        Reading problems (wrong JSON types, malformed durations) and `validate()` problems of the
+        part that could be read, in document order, at most one per place and rule. A value that was
+        present but unreadable counts as given for the other rules, and rule problems about that
+        value itself (or anything inside it) are left out: its reading problem says it all.
+    """
+    return check(document, cls).problems
+
+
+def check_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, syntax: str = "json") -> Report:
+    """`check` for the text of a body: JSON, read as `deserialize()` reads it, or YAML.
+
+    Args:
+        text: The text, or its bytes (UTF-8; YAML may also be UTF-16 with a byte order mark).
+        cls: The model the body is for.
+        syntax: `"json"` or `"yaml"` (read with PyYAML's `safe_load`, the `yaml` extra).
+
+    Returns:
+        The report; text that cannot be parsed (or is not UTF-8, or is too long) gives one problem with
+        rule `document` and the place of the mistake in its message.
+
+    Raises:
+        ImportError: `syntax` is `"yaml"` and PyYAML is not installed.
+        ValueError: `syntax` is neither `"json"` nor `"yaml"`.
+    """
+    if syntax == "yaml":
+        import yaml  # only for YAML: it is an optional dependency
+
+        try:
+            document = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+            return Report(None, [_whole_document(cls, f"the text is not YAML: {err.problem}{where}")])
+        except yaml.YAMLError as err:
+            return Report(None, [_whole_document(cls, f"the text is not YAML: {' '.join(str(err).split())}")])
+        return check(document, cls)
+    if syntax != "json":
+        raise ValueError(f"syntax must be 'json' or 'yaml', not {syntax!r}")
+    try:
+        document = _unpack(cls, text, None)
+    except DeserializationError as err:
+        return Report(None, [_whole_document(cls, err)])
+    return check(document, cls)
+
+
+def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
+    """Read and validate a parsed REST body, collecting every problem and warning.
+
+    Args:
+        document: The body as `json.load` (or a YAML loader) returns it. Text is not parsed here: use
+            `check_text` for that.
+        cls: The model the body is for.
+    """
+    if isinstance(document, dict):
+        try:
+            model = cls.deserialize(document)
+        except DeserializationError as err:
+            if not err.errors:
+                return Report(None, [_whole_document(cls, err)])
+            reading = list(err.errors)
+        else:
+            found = model.validate()
+            warnings = _unknown_properties(model, "") + _size(model)
+            return Report(None if found else model, _in_document_order(cls, found), warnings)
+    else:
+        reading = []
+    # The collecting reader finds the same problems again; what is wanted here is the partial model.
+    again: list[ValidationError] = []
+    partial: Model | None = compiled(cls, "load", _COLLECTING)(document, "", again)
+    if partial is None:
+        return Report(None, reading or again)
+    warnings = _unknown_properties(partial, "") + _size(document)
+    for problem in reading:
+        _stand_in(partial, document, _tokens(problem.path))
+    unreadable = [p.path for p in reading]
+    seen = {(p.path, p.rule) for p in reading}
+    found = list(reading)
+    for problem in partial.validate():
+        if (problem.path, problem.rule) in seen or any(_within(problem.path, place) for place in unreadable):
+            continue
+        seen.add((problem.path, problem.rule))
+        found.append(problem)
+    return Report(None, _in_document_order(cls, found), warnings)
+
+
+def _whole_document(cls: type[Model], err: DeserializationError | str) -> ValidationError:
+    """A problem with the document as a whole: it cannot be parsed, or nests too deeply."""
+    message = str(err) if isinstance(err, DeserializationError) else f"cannot read {cls.__name__}: {err}"
+    return ValidationError("document", cls.__name__, path="", message=message)
+
+
+def _size(body: Any) -> list[LintWarning]:
+    try:
+        return [LintWarning(w.path, "size", w.message) for w in size_warnings(body)]
+    except (TypeError, ValueError):  # a partly read document with values JSON cannot hold (YAML dates)
+        return []
+
+
+def _tokens(path: str) -> list[str]:
+    """The reference tokens of a JSON pointer (RFC 6901)."""
+    return [t.replace("~1", "/").replace("~0", "~") for t in path.split("/")[1:]]
+
+
+def _within(path: str, place: str) -> bool:
+    return path == place or path.startswith(place + "/")
+
+
+def _field(cls: type[Model], key: str) -> Any:
+    return next((f for f in cls._bp_fields if f.wire_key == key), None)
+
+
+def _stand_in(partial: Model, document: Any, tokens: list[str]) -> None:
+    """Put a stand-in where the value at `tokens` was present in `document` but could not be read."""
+    here: Any = partial
+    node: _types.TypeNode | None = None
+    resolved: dict[str, type] = {}
+    for position, token in enumerate(tokens):
+        if isinstance(here, Model):
+            f = _field(type(here), token)
+            if f is None or not isinstance(document, dict):
+                return
+            resolved, node = type(here)._bp_resolve(), f.node
+            raw, value = document.get(token), getattr(here, f.name)
+            if position == len(tokens) - 1:
+                if value is None and raw is not None:
+                    setattr(here, f.name, _stand_in_for(f.node, resolved))
+                return
+        elif isinstance(here, list) and isinstance(node, _types.ListOf) and isinstance(document, list):
+            index = int(token) if token.isdigit() else -1
+            if not 0 <= index < min(len(here), len(document)):
+                return
+            node, raw, value = node.item, document[index], here[index]
+            if position == len(tokens) - 1:
+                if value is None and raw is not None:
+                    here[index] = _stand_in_for(node, resolved)
+                return
+        else:  # a dict of values, or a place the reader did not fill: nothing rules could see
+            return
+        here, document = value, raw
+
+
+def _stand_in_for(node: _types.TypeNode | None, resolved: dict[str, type]) -> Any:
+    if isinstance(node, _types.Primitive):
+        return _STAND_INS.get(node.name)
+    if isinstance(node, _types.ListOf):
+        return []
+    if isinstance(node, _types.DictOf):
+        return {}
+    if isinstance(node, _types.Named):
+        target = resolved[node.name]
+        if issubclass(target, enum.Enum):
+            return ""
+        return compiled(target, "load", _COLLECTING)({}, "", [])
+    return None
+
+
+def _children(value: Any, node: _types.TypeNode | None, path: str) -> list[tuple[Model, str]]:
+    """The models inside a field's value, each with its path."""
+    if isinstance(value, Model):
+        return [(value, path)]
+    if isinstance(node, _types.ListOf) and isinstance(value, list):
+        return [c for i, item in enumerate(value) for c in _children(item, node.item, f"{path}/{i}")]
+    if isinstance(node, _types.DictOf) and isinstance(value, dict):
+        return [c for k, item in value.items() for c in _children(item, node.item, path + pointer(k))]
+    return []
+
+
+def _unknown_properties(model: Model, path: str) -> list[LintWarning]:
+    """A warning for each property the model tree keeps in `additional_properties`."""
+    cls = type(model)
+    known = [f.wire_key for f in cls._bp_fields]
+    folded = {key.lower(): key for key in known}
+    found: list[LintWarning] = []
+    for key in model.additional_properties or {}:
+        name = str(key)
+        guess = folded.get(name.lower()) or next(iter(difflib.get_close_matches(name, known, n=1)), None)
+        hint = f" (did you mean {guess!r}?)" if guess else ""
+        found.append(
+            LintWarning(
+                path + pointer(name),
+                "unknown",
+                f"is not a {cls.__name__} property: kept when read, left out by serialize(){hint}",
+            )
+        )
+    for f in cls._bp_fields:
+        for child, child_path in _children(getattr(model, f.name), f.node, path + pointer(f.wire_key)):
+            found.extend(_unknown_properties(child, child_path))
+    return found
+
+
+def _in_document_order(cls: type[Model], found: list[ValidationError]) -> list[ValidationError]:
+    """Sort problems by the place they are about: fields in declaration order, items by index.
+
+    A problem about an object comes before the problems inside it; the sort is stable, so problems
+    about one place keep the order they were found in.
+    """
+
+    def position(problem: ValidationError) -> tuple[int, ...]:
+        here: Any = cls
+        node: _types.TypeNode | None = None
+        resolved: dict[str, type] = {}
+        key: list[int] = []
+        for token in _tokens(problem.path):
+            if isinstance(here, type) and issubclass(here, Model):
+                fields = here._bp_fields
+                f = _field(here, token)
+                if f is None:  # an unknown property: after the declared ones
+                    key.append(len(fields))
+                    break
+                key.append(fields.index(f))
+                node, resolved = f.node, here._bp_resolve()
+            elif isinstance(node, _types.ListOf) and token.isdigit():
+                key.append(int(token))
+                node = node.item
+            else:
+                key.append(0)
+                node = node.item if isinstance(node, _types.DictOf) else None
+            here = resolved.get(node.name) if isinstance(node, _types.Named) else None
+        return tuple(key)
+
+    return sorted(found, key=position)
