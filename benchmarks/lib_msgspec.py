@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from typing import Any, Literal
 
 import msgspec
+
+from benchmarks import payload
+
 
 NAME = "msgspec"
 IMPORT = "msgspec"
@@ -15,21 +19,21 @@ class _Base(msgspec.Struct, rename="camel", omit_defaults=True, kw_only=True):
     pass
 
 
-class IdentityReference(_Base, kw_only=True):
+class ComputeNodeIdentityReference(_Base, kw_only=True):
     resource_id: str | None = None
 
 
-class Registry(_Base, kw_only=True):
+class ContainerRegistry(_Base, kw_only=True):
     user_name: str | None = msgspec.field(default=None, name="username")
     password: str | None = None
     registry_server: str | None = None
-    identity_reference: IdentityReference | None = None
+    identity_reference: ComputeNodeIdentityReference | None = None
 
 
-class ContainerSettings(_Base, kw_only=True):
+class TaskContainerSettings(_Base, kw_only=True):
     container_run_options: str | None = None
     image_name: str
-    registry: Registry | None = None
+    registry: ContainerRegistry | None = None
     working_directory: Literal["taskWorkingDirectory", "containerImageDefault"] | None = None
 
 
@@ -40,7 +44,7 @@ class ResourceFile(_Base, kw_only=True):
     blob_prefix: str | None = None
     file_path: str | None = None
     file_mode: str | None = None
-    identity_reference: IdentityReference | None = None
+    identity_reference: ComputeNodeIdentityReference | None = None
 
 
 class EnvironmentSetting(_Base, kw_only=True):
@@ -48,57 +52,40 @@ class EnvironmentSetting(_Base, kw_only=True):
     value: str | None = None
 
 
-class Constraints(_Base, kw_only=True):
+class TaskConstraints(_Base, kw_only=True):
     max_wall_clock_time: datetime.timedelta | None = None
     retention_time: datetime.timedelta | None = None
     max_task_retry_count: int | None = None
 
 
-class AutoUser(_Base, kw_only=True):
+class AutoUserSpecification(_Base, kw_only=True):
     scope: Literal["task", "pool"] | None = None
     elevation_level: Literal["nonadmin", "admin"] | None = None
 
 
 class UserIdentity(_Base, kw_only=True):
     user_name: str | None = msgspec.field(default=None, name="username")
-    auto_user: AutoUser | None = None
+    auto_user: AutoUserSpecification | None = None
 
 
 class JobPreparationTask(_Base, kw_only=True):
     id: str | None = None
     command_line: str
-    container_settings: ContainerSettings | None = None
+    container_settings: TaskContainerSettings | None = None
     resource_files: list[ResourceFile] | None = None
     environment_settings: list[EnvironmentSetting] | None = None
-    constraints: Constraints | None = None
+    constraints: TaskConstraints | None = None
     wait_for_success: bool | None = None
     user_identity: UserIdentity | None = None
     rerun_on_node_reboot_after_success: bool | None = None
 
 
 def construct(v: dict[str, Any]) -> JobPreparationTask:
-    cs = v["container_settings"]
-    reg = cs["registry"]
-    return JobPreparationTask(
-        id=v["id"],
-        command_line=v["command_line"],
-        container_settings=ContainerSettings(
-            container_run_options=cs["container_run_options"],
-            image_name=cs["image_name"],
-            registry=Registry(registry_server=reg["registry_server"], identity_reference=IdentityReference(**reg["identity_reference"])),
-            working_directory=cs["working_directory"],
-        ),
-        resource_files=[ResourceFile(**f) for f in v["resource_files"]],
-        environment_settings=[EnvironmentSetting(**s) for s in v["environment_settings"]],
-        constraints=Constraints(**v["constraints"]),
-        user_identity=UserIdentity(auto_user=AutoUser(**v["user_identity"]["auto_user"])),
-        wait_for_success=v["wait_for_success"],
-        rerun_on_node_reboot_after_success=v["rerun_on_node_reboot_after_success"],
-    )
+    return payload.build(sys.modules[__name__], v)
 
 
 def serialize(task: JobPreparationTask) -> dict[str, Any]:
-    return msgspec.to_builtins(task)  # type: ignore[no-any-return]
+    return msgspec.to_builtins(task)
 
 
 def deserialize(body: dict[str, Any]) -> JobPreparationTask:

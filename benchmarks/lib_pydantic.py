@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from benchmarks import payload
+
 
 NAME = "pydantic"
 IMPORT = "pydantic"
@@ -15,21 +19,21 @@ class _Base(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class IdentityReference(_Base):
+class ComputeNodeIdentityReference(_Base):
     resource_id: str | None = Field(None, alias="resourceId")
 
 
-class Registry(_Base):
+class ContainerRegistry(_Base):
     user_name: str | None = Field(None, alias="username")
     password: str | None = None
     registry_server: str | None = Field(None, alias="registryServer")
-    identity_reference: IdentityReference | None = Field(None, alias="identityReference")
+    identity_reference: ComputeNodeIdentityReference | None = Field(None, alias="identityReference")
 
 
-class ContainerSettings(_Base):
+class TaskContainerSettings(_Base):
     container_run_options: str | None = Field(None, alias="containerRunOptions")
     image_name: str = Field(alias="imageName")
-    registry: Registry | None = None
+    registry: ContainerRegistry | None = None
     working_directory: Literal["taskWorkingDirectory", "containerImageDefault"] | None = Field(None, alias="workingDirectory")
 
 
@@ -40,7 +44,7 @@ class ResourceFile(_Base):
     blob_prefix: str | None = Field(None, alias="blobPrefix")
     file_path: str | None = Field(None, alias="filePath")
     file_mode: str | None = Field(None, alias="fileMode")
-    identity_reference: IdentityReference | None = Field(None, alias="identityReference")
+    identity_reference: ComputeNodeIdentityReference | None = Field(None, alias="identityReference")
 
 
 class EnvironmentSetting(_Base):
@@ -48,53 +52,36 @@ class EnvironmentSetting(_Base):
     value: str | None = None
 
 
-class Constraints(_Base):
+class TaskConstraints(_Base):
     max_wall_clock_time: datetime.timedelta | None = Field(None, alias="maxWallClockTime")
     retention_time: datetime.timedelta | None = Field(None, alias="retentionTime")
     max_task_retry_count: int | None = Field(None, alias="maxTaskRetryCount")
 
 
-class AutoUser(_Base):
+class AutoUserSpecification(_Base):
     scope: Literal["task", "pool"] | None = None
     elevation_level: Literal["nonadmin", "admin"] | None = Field(None, alias="elevationLevel")
 
 
 class UserIdentity(_Base):
     user_name: str | None = Field(None, alias="username")
-    auto_user: AutoUser | None = Field(None, alias="autoUser")
+    auto_user: AutoUserSpecification | None = Field(None, alias="autoUser")
 
 
 class JobPreparationTask(_Base):
     id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     command_line: str = Field(alias="commandLine")
-    container_settings: ContainerSettings | None = Field(None, alias="containerSettings")
+    container_settings: TaskContainerSettings | None = Field(None, alias="containerSettings")
     resource_files: list[ResourceFile] | None = Field(None, alias="resourceFiles")
     environment_settings: list[EnvironmentSetting] | None = Field(None, alias="environmentSettings")
-    constraints: Constraints | None = None
+    constraints: TaskConstraints | None = None
     wait_for_success: bool | None = Field(None, alias="waitForSuccess")
     user_identity: UserIdentity | None = Field(None, alias="userIdentity")
     rerun_on_node_reboot_after_success: bool | None = Field(None, alias="rerunOnNodeRebootAfterSuccess")
 
 
 def construct(v: dict[str, Any]) -> JobPreparationTask:
-    cs = v["container_settings"]
-    reg = cs["registry"]
-    return JobPreparationTask(
-        id=v["id"],
-        command_line=v["command_line"],
-        container_settings=ContainerSettings(
-            container_run_options=cs["container_run_options"],
-            image_name=cs["image_name"],
-            registry=Registry(registry_server=reg["registry_server"], identity_reference=IdentityReference(**reg["identity_reference"])),
-            working_directory=cs["working_directory"],
-        ),
-        resource_files=[ResourceFile(**f) for f in v["resource_files"]],
-        environment_settings=[EnvironmentSetting(**s) for s in v["environment_settings"]],
-        constraints=Constraints(**v["constraints"]),
-        user_identity=UserIdentity(auto_user=AutoUser(**v["user_identity"]["auto_user"])),
-        wait_for_success=v["wait_for_success"],
-        rerun_on_node_reboot_after_success=v["rerun_on_node_reboot_after_success"],
-    )
+    return payload.build(sys.modules[__name__], v)
 
 
 def serialize(task: JobPreparationTask) -> dict[str, Any]:

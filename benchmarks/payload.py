@@ -64,3 +64,28 @@ def body(n: int) -> dict[str, Any]:
         "userIdentity": {"autoUser": {"scope": "pool", "elevationLevel": "admin"}},
         "rerunOnNodeRebootAfterSuccess": False,
     }
+
+
+def build(models: Any, v: dict[str, Any]) -> Any:
+    """Construct the tree from ``values()`` with a library's classes (found by their azure-batch names)."""
+    cs = v["container_settings"]
+    registry = cs["registry"]
+    return models.JobPreparationTask(
+        id=v["id"],
+        command_line=v["command_line"],
+        container_settings=models.TaskContainerSettings(
+            container_run_options=cs["container_run_options"],
+            image_name=cs["image_name"],
+            registry=models.ContainerRegistry(
+                registry_server=registry["registry_server"],
+                identity_reference=models.ComputeNodeIdentityReference(**registry["identity_reference"]),
+            ),
+            working_directory=cs["working_directory"],
+        ),
+        resource_files=[models.ResourceFile(**f) for f in v["resource_files"]],
+        environment_settings=[models.EnvironmentSetting(**s) for s in v["environment_settings"]],
+        constraints=models.TaskConstraints(**v["constraints"]),
+        user_identity=models.UserIdentity(auto_user=models.AutoUserSpecification(**v["user_identity"]["auto_user"])),
+        wait_for_success=v["wait_for_success"],
+        rerun_on_node_reboot_after_success=v["rerun_on_node_reboot_after_success"],
+    )

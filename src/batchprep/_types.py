@@ -51,7 +51,7 @@ class TypeNode:
         return f"{type(self).__name__}({self.text!r})"
 
 
-class Primitive(TypeNode):
+class _Leaf(TypeNode):
     __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
@@ -62,39 +62,41 @@ class Primitive(TypeNode):
         return self.name
 
 
-class Named(TypeNode):
+class Primitive(_Leaf):
+    """A type msrest knows by a fixed name (``str``, ``duration``…)."""
+
+    __slots__ = ()
+
+
+class Named(_Leaf):
     """A model or enum, known by name until `resolve` finds its class."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    @property
-    def text(self) -> str:
-        return self.name
+    __slots__ = ()
 
 
-class ListOf(TypeNode):
+class _Container(TypeNode):
     __slots__ = ("item",)
+    _brackets = "[]"
 
     def __init__(self, item: TypeNode) -> None:
         self.item = item
 
     @property
     def text(self) -> str:
-        return "[" + self.item.text + "]"
+        return self._brackets[0] + self.item.text + self._brackets[1]
 
 
-class DictOf(TypeNode):
-    __slots__ = ("item",)
+class ListOf(_Container):
+    """``[T]``: a list of T."""
 
-    def __init__(self, item: TypeNode) -> None:
-        self.item = item
+    __slots__ = ()
 
-    @property
-    def text(self) -> str:
-        return "{" + self.item.text + "}"
+
+class DictOf(_Container):
+    """``{T}``: an object whose values are T."""
+
+    __slots__ = ()
+    _brackets = "{}"
 
 
 def parse(text: str) -> TypeNode:
