@@ -146,17 +146,3 @@ def resolve(name: str, module: str) -> type:
             f"type {name!r} (declared in module {module}) names no batchprep model or enum; "
             "declare it, or register an enum with batchprep.register_enum"
         ) from None
-
-
-def describe(node: TypeNode, resolved: dict[str, Any] | None = None) -> str:
-    """A phrase for error messages: what a value of this type looks like on the wire."""
-    if isinstance(node, Primitive):
-        return PRIMITIVES[node.name]
-    if isinstance(node, ListOf):
-        return "an array"
-    if isinstance(node, DictOf):
-        return "an object"
-    cls = (resolved or {}).get(node.text)
-    if isinstance(cls, type) and issubclass(cls, enum.Enum):
-        return f"a {node.text} value"
-    return f"a {node.text} object"

@@ -17,11 +17,7 @@ from typing import Any
 from batchprep import _primitives, _rules, _types
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
 
-__all__ = ["dump", "is_element", "load", "model_node", "parse"]
-
-
-def is_element(value: Any) -> bool:
-    return isinstance(value, ET.Element)
+__all__ = ["dump", "load", "model_node", "parse"]
 
 
 def _node(tag: str, prefix: str | None = None, ns: str | None = None) -> ET.Element:
@@ -60,7 +56,7 @@ def _value(node: _types.TypeNode, value: Any, desc: dict[str, Any], resolved: di
         )
         for item in value:
             converted = _value(node.item, item, desc, resolved)
-            if not is_element(converted):
+            if not isinstance(converted, ET.Element):
                 element = _node(items_name, xml_desc.get("prefix"), xml_desc.get("ns"))
                 element.text = str(converted)
                 converted = element
@@ -103,7 +99,7 @@ def dump(obj: Any, keep_readonly: bool = False) -> ET.Element:
             root.text = converted
         elif isinstance(converted, list):
             root.extend(converted)
-        elif is_element(converted):
+        elif isinstance(converted, ET.Element):
             if "name" not in getattr(value, "_xml_map", {}):
                 namespace, brace, _ = converted.tag.rpartition("}")
                 converted.tag = namespace + brace + name if brace else name
