@@ -115,7 +115,7 @@ def _top_level_imports(code: str) -> dict[str, int]:
     return out
 
 
-def import_ms(module: str, runs: int = 7) -> float:
+def import_ms(module: str, runs: int = 15) -> float:
     """Import time of ``module`` in a fresh interpreter (``-X importtime``): the cumulative time of
     every top-level import it triggers beyond interpreter start-up; best of ``runs``."""
     startup = set(_top_level_imports("pass"))
