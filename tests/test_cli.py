@@ -429,3 +429,23 @@ def test_readme_quickstart_checks_the_example() -> None:
     program, *args = shlex.split(lines[0].split(" && ", 1)[1])
     assert program == "batchprep"
     assert run(*args).returncode == 0
+
+
+def test_render_refuses_unknown_values_json_cannot_carry(tmp_path: Path) -> None:
+    pytest.importorskip("yaml")
+    for text in ("commandLine: x\nfoo: 2024-01-01\n", "commandLine: x\nfoo: .nan\n"):
+        path = tmp_path / "odd.yaml"
+        path.write_text(text, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "batchprep", "render", "--keep-unknown", str(path)], capture_output=True, text=True
+        )
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr and "JSON cannot carry" in done.stderr
+        assert done.stdout == ""
+
+
+def test_an_unreadable_name_does_not_collide_with_a_real_one() -> None:
+    from batchprep import lint
+
+    found = lint.problems({"commandLine": "x", "environmentSettings": [{"name": 5}, {"name": ""}]})
+    assert [(p.path, p.rule) for p in found] == [("/environmentSettings/0/name", "type")]

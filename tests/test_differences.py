@@ -255,3 +255,15 @@ def test_the_alternative_duration_form_is_refused() -> None:
     assert (theirs.max_wall_clock_time.years, theirs.max_wall_clock_time.months) == (1, 1)  # misread
     with pytest.raises(DeserializationError, match="/maxWallClockTime: not an ISO 8601 duration"):
         bp.TaskConstraints.deserialize({"maxWallClockTime": "P0001T04"})
+
+
+def test_additional_properties_never_overwrite_declared_ones() -> None:
+    class Twin(az.ResourceFile):
+        _attribute_map = dict(az.ResourceFile._attribute_map)  # its own copy: msrest would mutate the parent's
+
+    Twin.enable_additional_properties_sending()
+    theirs = Twin(http_url="https://a/f", file_path="a")
+    theirs.additional_properties = {"httpUrl": "EVIL"}
+    assert theirs.serialize()["httpUrl"] == "EVIL"
+    ours = bp.ResourceFile(http_url="https://a/f", file_path="a", additional_properties={"httpUrl": "EVIL", "new": 1})
+    assert ours.serialize(send_additional_properties=True) == {"httpUrl": "https://a/f", "filePath": "a", "new": 1}

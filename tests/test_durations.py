@@ -85,3 +85,10 @@ def test_a_changed_duration_is_written_afresh() -> None:
 def test_text_that_is_not_a_duration_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="is not an ISO 8601 duration|longer than"):
         parse_duration(text)
+
+
+def test_a_calendar_duration_changed_in_place_is_written_afresh() -> None:
+    constraints = TaskConstraints.deserialize({"retentionTime": "P1Y"})
+    assert constraints.serialize() == {"retentionTime": "P1Y"}
+    constraints.retention_time.years = 2  # type: ignore[union-attr]
+    assert constraints.serialize() == {"retentionTime": "P2Y"}

@@ -293,3 +293,49 @@ def test_garbage_collection_resumes_after_a_large_document() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_secrets_in_unknown_properties_are_masked_in_repr() -> None:
+    registry = bp.ContainerRegistry.from_dict({"PASSWORD": "s3cret", "user_name": "u"})
+    assert "s3cret" not in repr(registry)
+    files = bp.ResourceFile.from_dict({"http_url": "https://a/c/f?sv=1&sig=SECRETSIG", "file_path": "x"})
+    assert "SECRETSIG" not in repr(files) and files.additional_properties["http_url"].endswith("SECRETSIG")
+
+
+def test_unknown_properties_never_overwrite_declared_ones_on_the_wire() -> None:
+    files = bp.ResourceFile(
+        http_url="https://a/f", file_path="a", additional_properties={"httpUrl": "EVIL", "filePath": "../x", "file_mode": "777", "new": 1}
+    )
+    assert files.validate() == []
+    assert files.serialize(send_additional_properties=True) == {"httpUrl": "https://a/f", "filePath": "a", "new": 1}
+
+
+def test_dict_subclasses_are_documents_too() -> None:
+    import collections
+
+    body = collections.OrderedDict(commandLine="x", constraints=collections.OrderedDict(maxTaskRetryCount=2))
+    assert JobPreparationTask.deserialize(body).serialize() == {"commandLine": "x", "constraints": {"maxTaskRetryCount": 2}}
+    assert JobPreparationTask.from_dict(body).constraints == bp.TaskConstraints(max_task_retry_count=2)
+
+
+def test_a_subclass_named_like_a_model_does_not_leave_stale_serializers() -> None:
+    class Leafy(bp.Model):
+        name: str | None = bp.field("name", "str", default=None)
+
+    class Holder(bp.Model):
+        leaf: Leafy | None = bp.field("leaf", "Leafy", default=None)
+
+    holder = Holder(leaf=Leafy(name="n", additional_properties={"extra": 1}))
+    assert holder.serialize() == {"leaf": {"name": "n"}}
+
+    class Leafy(Leafy):  # type: ignore[no-redef]  # a namesake replaces it in the registry
+        pass
+
+    Holder._bp_resolve()  # resolved already: still the first Leafy
+    Leafy.__mro__[1].enable_additional_properties_sending()
+    assert holder.serialize() == {"leaf": {"name": "n", "extra": 1}}
+
+
+def test_a_failing_key_extractor_gives_a_deserialization_error() -> None:
+    with pytest.raises(DeserializationError, match="a key extractor failed: AttributeError"):
+        JobPreparationTask.from_dict({"commandLine": "x", 1: 2}, key_extractors=[bp.attribute_key_case_insensitive_extractor])

@@ -77,8 +77,8 @@ def _findings(file: str, report: Report) -> list[_Finding]:
 
 def _json_text(value: Any, compact: bool) -> str:
     if compact:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(value, ensure_ascii=False, indent=2)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def _plural(count: int, word: str) -> str:
@@ -199,7 +199,13 @@ def render(ctx: click.Context, file: str, compact: bool, keep_unknown: bool) -> 
         ctx.exit(1)
         return
     options = {"send_additional_properties": True} if keep_unknown else {}
-    click.echo(_json_text(report.model.serialize(**options), compact))
+    try:
+        text = _json_text(report.model.serialize(**options), compact)
+    except (TypeError, ValueError) as err:  # an unknown property holding a YAML date, bytes, NaN...
+        click.echo(f"{file}: an unknown property holds a value JSON cannot carry ({err}) [document]", err=True)
+        ctx.exit(1)
+        return
+    click.echo(text)
 
 
 @cli.command()

@@ -78,9 +78,9 @@ def format_duration(value: datetime.timedelta | Any) -> str:
         if cached is not None:
             return cached
     if cls is not datetime.timedelta and not isinstance(value, datetime.timedelta):
-        text = getattr(value, "_bp_wire_text", None)
-        if text is not None:
-            return text  # type: ignore[no-any-return]
+        snapshot: tuple[str, Any] | None = getattr(value, "_bp_wire", None)
+        if snapshot is not None and snapshot[1] == (value.years, value.months, value.tdelta):
+            return snapshot[0]  # unchanged since it was read
         import isodate
 
         formatted: str = isodate.duration_isoformat(value)
@@ -180,7 +180,8 @@ def _parse_rare(text: str) -> Any:
         raise ValueError(f"{text!r} is not an ISO 8601 duration (e.g. 'PT1H', 'P7D')") from err
     if isinstance(value, datetime.timedelta):
         return WireDuration.of(value, text)
-    value._bp_wire_text = text  # an isodate.Duration (years or months): keep its text too
+    # An isodate.Duration (years or months) can be changed in place: keep its text with a snapshot.
+    value._bp_wire = (text, (value.years, value.months, value.tdelta))
     return value
 
 

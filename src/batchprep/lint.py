@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import itertools
 import enum
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,8 +234,13 @@ def _stand_in(partial: Model, document: Any, tokens: list[str]) -> None:
         here, document = value, raw
 
 
+_stand_in_numbers = itertools.count()
+
+
 def _stand_in_for(node: _types.TypeNode | None, resolved: dict[str, type]) -> Any:
     if isinstance(node, _types.Primitive):
+        if node.name == "str":  # one of its own, so that it can never equal another value (unique names)
+            return f"\x00unreadable-{next(_stand_in_numbers)}"
         return _STAND_INS.get(node.name)
     if isinstance(node, _types.ListOf):
         return []

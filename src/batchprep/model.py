@@ -11,6 +11,7 @@ import enum
 import gc
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
@@ -21,11 +22,14 @@ from batchprep._codegen._source import build
 from batchprep._fields import Field, field
 from batchprep._primitives import Invalid
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
+from batchprep.redact import mask_secrets
 
 __all__ = ["Model", "register_enum", "registry"]
 
 #: Every model class and registered enum by class name: how type strings find their classes.
 registry: dict[str, type] = {}
+#: Every model class ever created (a class replaced in the registry by a namesake is still here).
+_every_model: weakref.WeakSet[type] = weakref.WeakSet()
 
 _RESERVED = frozenset(
     {
@@ -139,6 +143,7 @@ class ModelMeta(type):
             cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create a {name}."})["__init__"]
         if any(isinstance(base, ModelMeta) for base in bases):
             registry[name] = cls
+            _every_model.add(cls)
         result: ModelMeta = cls
         return result
 
@@ -197,7 +202,7 @@ class Model(metaclass=ModelMeta):
             cls._bp_send_additional = True
             cls._attribute_map = {**cls._attribute_map, "additional_properties": {"key": "", "type": "{object}"}}
             # Drop every compiled serializer: parents embed this class's function in theirs.
-            for model in list(registry.values()):
+            for model in list(_every_model):
                 compiled_fns = getattr(model, "__dict__", {}).get("_bp_compiled")
                 if compiled_fns:
                     for key in [k for k in compiled_fns if k[0] in ("dump", "serialize")]:
@@ -368,7 +373,7 @@ class Model(metaclass=ModelMeta):
                 shown = repr(value)
             parts.append(f"{f.name}={shown}")
         if getattr(self, "_bp_extra", None):
-            parts.append(f"additional_properties={self.additional_properties!r}")
+            parts.append(f"additional_properties={mask_secrets(self.additional_properties)!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     __str__ = __repr__
@@ -466,6 +471,11 @@ def _finish(cls: type[_M], lookup: str, document: Any, *extra: Any) -> _M:
         obj: _M | None = compiled(cls, "load", _COLLECTING_LOADS[lookup])(document, "", errors, *extra)
     except RecursionError:
         raise DeserializationError(f"cannot read {cls.__name__}: the document nests too deeply") from None
+    except (AttributeError, KeyError, TypeError, ValueError) as err:
+        if lookup != "custom":
+            raise
+        # A key extractor of the caller's failed on this document (msrest wraps these too).
+        raise DeserializationError(f"cannot read {cls.__name__}: a key extractor failed: {type(err).__name__}: {err}") from err
     finally:
         if pause:
             gc.enable()

@@ -55,7 +55,9 @@ _PRIMITIVES: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
     "float": {"type": "number"},
     "decimal": {"type": ["number", "string"]},
-    "duration": {"type": "string", "format": "duration", "pattern": DURATION_PATTERN},
+    # No "format": "duration": RFC 3339's grammar has no fractions, signs or weeks with days, all of
+    # which the service writes; the pattern says what batchprep reads.
+    "duration": {"type": "string", "pattern": DURATION_PATTERN},
     "iso-8601": {"type": "string", "format": "date-time"},
     "rfc-1123": {"type": "string"},
     "date": {"type": "string", "format": "date"},

@@ -94,8 +94,7 @@ def generate(
                 lines.add(f"    _bp_conform(_bp_node_{f.name}, v, {f.name!r}, _bp_resolved)")
                 lines.add(f"_bp_merge(_bp_out, _bp_keys, {expr})")
         if send_additional if mode.additional is None else mode.additional:
-            lines.add("if _bp_obj._bp_extra:")
-            lines.add("    _bp_out.update(_bp_obj._bp_extra)")
+            emit_extras(lines, ns, fields)
         lines.add("return _bp_out")
     return lines.source(), ns
 
@@ -105,7 +104,7 @@ def merge(out: dict[str, Any], keys: Any, value: Any) -> None:
     if not isinstance(keys, list):
         keys = [keys]
     if not keys:
-        raise SerializationError(f"a key transformer returned no key for the value {value!r}")
+        raise SerializationError("a key transformer returned an empty list of keys")
     for key in reversed(keys):
         value = {key: value}
     here = out
@@ -129,3 +128,13 @@ def conform(node: _types.TypeNode, value: Any, name: str, resolved: dict[str, ty
         raise SerializationError(
             f"the key transformer returned an unusable value for {name!r}", problems
         )
+
+
+def emit_extras(lines: Lines, ns: dict[str, Any], fields: list[Field]) -> None:
+    """Send additional properties, except under a declared property's REST key or attribute name:
+    those would bypass every check (msrest lets them overwrite the declared values)."""
+    ns["_bp_declared"] = frozenset(name for f in fields for name in (f.wire_key, f.name))
+    lines.add("if _bp_obj._bp_extra:")
+    lines.add("    for _bp_key, _bp_value in _bp_obj._bp_extra.items():")
+    lines.add("        if _bp_key not in _bp_declared:")
+    lines.add("            _bp_out[_bp_key] = _bp_value")

@@ -119,11 +119,11 @@ class _Emitter:
         item, index, out = f"_bp_x{depth}", f"_bp_i{depth}", f"_bp_out{depth}"
         if not collect and is_list and is_model(node.item, self.resolved):
             # The common case, kept to one comprehension: the item's own function refuses None.
-            lines.add(f"if type({var}) is not list:")
+            lines.add(f"if type({var}) is not list and not isinstance({var}, list):")
             lines.add("    raise _bp_Invalid")
             lines.add(f"{var} = [{self.model_call(node.item.text, item, '')} for {item} in {var}]")
             return
-        lines.add(f"if type({var}) is {'list' if is_list else 'dict'}:")
+        lines.add(f"if isinstance({var}, {'list' if is_list else 'dict'}):")
         with lines.indent():
             lines.add(f"{out} = {'[]' if is_list else '{}'}")
             if is_list:
@@ -203,11 +203,12 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Lo
         lines.add("if type(_bp_data) is not dict:")
         lines.add("    if isinstance(_bp_data, _bp_cls):")
         lines.add("        return _bp_data")
+        lines.add("    if not isinstance(_bp_data, dict):  # an OrderedDict or other dict subclass is fine")
         if mode.collect:
-            lines.add("    _bp_wrong(_bp_path, _bp_target, _bp_expected, _bp_data, _bp_errors)")
-            lines.add("    return None")
+            lines.add("        _bp_wrong(_bp_path, _bp_target, _bp_expected, _bp_data, _bp_errors)")
+            lines.add("        return None")
         else:
-            lines.add("    raise _bp_Invalid")
+            lines.add("        raise _bp_Invalid")
         if mode.lookup == "ci":
             # When every key is spelt exactly as an attribute name or REST key, the folded-key map is
             # known in advance (unless two spellings fold to the same text).

@@ -17,7 +17,7 @@ from batchprep import _primitives, _types, durations
 from batchprep._codegen import validate as _validate
 from batchprep._codegen._nodes import fill, is_model
 from batchprep._codegen._source import Lines
-from batchprep._codegen.dump import DumpMode, value_expr
+from batchprep._codegen.dump import DumpMode, emit_extras, value_expr
 from batchprep._fields import Field
 
 #: Namespace prefixes of the functions a serializer calls for a nested model class: its own
@@ -143,7 +143,6 @@ def generate(
             lines.add(f"if not {_validate.holds(check, ns)}:")
             lines.add("    raise _bp_Invalid")
         if send_additional if mode.additional is None else mode.additional:
-            lines.add("if _bp_obj._bp_extra:")
-            lines.add("    _bp_out.update(_bp_obj._bp_extra)")
+            emit_extras(lines, ns, fields)
         lines.add("return _bp_out")
     return lines.source(), ns
