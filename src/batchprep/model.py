@@ -309,10 +309,9 @@ class Model(metaclass=ModelMeta):
         cls = type(self)
         if additional is not None:
             additional = bool(additional)
-        if key_transformer is None or key_transformer in _REST_TRANSFORMERS:
-            return compiled(cls, "dump", DumpMode("rest", keep_readonly, additional))(self)
-        if key_transformer is transformers.attribute_transformer:
-            return compiled(cls, "dump", DumpMode("attr", keep_readonly, additional))(self)
+        keys = "rest" if key_transformer is None else _KEYS_OF.get(key_transformer)
+        if keys is not None:
+            return compiled(cls, "dump", DumpMode(keys, keep_readonly, additional))(self)
         return compiled(cls, "dump", DumpMode("custom", keep_readonly, additional))(self, key_transformer)
 
     @classmethod
@@ -379,7 +378,7 @@ class Model(metaclass=ModelMeta):
     __str__ = __repr__
 
 
-_REST_TRANSFORMERS = (transformers.full_restapi_key_transformer, transformers.last_restapi_key_transformer)
+#: The key transformers whose keys a generated dumper writes directly (the others are called per key).
 _KEYS_OF: dict[Any, str] = {
     transformers.attribute_transformer: "attr",
     transformers.full_restapi_key_transformer: "rest",
