@@ -205,7 +205,7 @@ class Model(metaclass=ModelMeta):
             for model in list(_every_model):
                 compiled_fns = getattr(model, "__dict__", {}).get("_bp_compiled")
                 if compiled_fns:
-                    for key in [k for k in compiled_fns if k[0] in ("dump", "serialize")]:
+                    for key in [k for k in compiled_fns if k[0] in ("dump", "serialize", "plan")]:
                         del compiled_fns[key]
 
     @classmethod

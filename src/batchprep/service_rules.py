@@ -38,11 +38,19 @@ class ServiceRule(NamedTuple):
             checks) that is true when the rule holds. The fast validity check inlines it; it may be
             stricter than ``report`` (then ``report`` decides) but never more lenient.
         names: Values the expression refers to, by name.
+        native: The same rule for the compiled fast path (``batchprep._speedups``), as operations
+            over attribute names: ``("exactly_one", a, b, ...)`` (exactly one is not None),
+            ``("requires", a, b)`` (b is given when a is), ``("excludes", a, b)`` (b is not given when
+            a is), ``("relative_path", a)`` (the test of ``holds``), ``("unique", items, attr)``
+            (``attr`` differs across the list ``items``) and ``("non_negative", a, ...)`` (a
+            ``timedelta`` of zero or more). Together they must be at least as strict as ``holds``
+            (tests/test_speedups.py checks it); a rule without them leaves its class on the Python path.
     """
 
     report: Callable[[Any, str, list[ValidationError]], None]
     holds: str
     names: dict[str, Any] = {}  # noqa: RUF012 - read only
+    native: tuple[tuple[str, ...], ...] | None = None
 
 _SOURCES = (
     ("auto_storage_container_name", "autoStorageContainerName"),
@@ -194,18 +202,30 @@ RESOURCE_FILE_SOURCE = ServiceRule(
     " + ({o}.http_url is not None) == 1"
     " and ({o}.http_url is None or ({o}.file_path is not None and {o}.blob_prefix is None))"
     " and ({o}.identity_reference is None or {o}.auto_storage_container_name is None))",
+    native=(
+        ("exactly_one", "auto_storage_container_name", "storage_container_url", "http_url"),
+        ("requires", "http_url", "file_path"),
+        ("excludes", "http_url", "blob_prefix"),
+        ("excludes", "identity_reference", "auto_storage_container_name"),
+    ),
 )
 RESOURCE_FILE_PATHS = ServiceRule(
     resource_file_paths,
     "({o}.file_path is None or ('..' not in {o}.file_path and {o}.file_path[:1] not in _bp_path_roots"
     " and {o}.file_path[1:2] != ':'))",
     {"_bp_path_roots": ("/", "\\")},
+    native=(("relative_path", "file_path"),),
 )
-USER_IDENTITY_EXCLUSIVE = ServiceRule(user_identity_exclusive, "({o}.user_name is None or {o}.auto_user is None)")
+USER_IDENTITY_EXCLUSIVE = ServiceRule(
+    user_identity_exclusive,
+    "({o}.user_name is None or {o}.auto_user is None)",
+    native=(("excludes", "user_name", "auto_user"),),
+)
 ENVIRONMENT_NAMES_UNIQUE = ServiceRule(
     environment_names_unique,
     "({o}.environment_settings is None"
     " or len({{_bp_setting.name for _bp_setting in {o}.environment_settings}}) == len({o}.environment_settings))",
+    native=(("unique", "environment_settings", "name"),),
 )
 NON_NEGATIVE_DURATIONS = ServiceRule(
     non_negative_durations,
@@ -214,4 +234,5 @@ NON_NEGATIVE_DURATIONS = ServiceRule(
     " and ({o}.retention_time is None or type({o}.retention_time) in _bp_plain_durations"
     " and {o}.retention_time >= _bp_no_time))",
     {"_bp_plain_durations": (datetime.timedelta, WireDuration), "_bp_no_time": datetime.timedelta(0)},
+    native=(("non_negative", "max_wall_clock_time", "retention_time"),),
 )

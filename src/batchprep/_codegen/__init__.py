@@ -14,6 +14,7 @@ from typing import Any
 from batchprep import _primitives, _rules, _types
 from batchprep._codegen import dump as _dump
 from batchprep._codegen import load as _load
+from batchprep._codegen import native as _native
 from batchprep._codegen import serialize as _serialize
 from batchprep._codegen import validate as _validate
 from batchprep._codegen._nodes import is_enum, models_in, python_expected
@@ -41,15 +42,21 @@ _DOCS = {
 
 
 def compiled(cls: Any, family: str, mode: Any = None) -> Callable[..., Any]:
-    """The generated ``family`` function of ``cls`` for ``mode``, built on first use."""
-    fn: Callable[..., Any] | None = cls.__dict__["_bp_compiled"].get((family, mode))
+    """The ``family`` function of ``cls`` for ``mode``, built on first use.
+
+    That is the generated Python function, wrapped in a compiled codec where ``batchprep._speedups``
+    can take the class (see `native`); the codec's ``__wrapped__`` is the Python function.
+    """
+    fn: Callable[..., Any] | None = cls.__dict__["_bp_compiled"].get((family, mode, "native"))
     if fn is not None:
         return fn
     with _lock:
         pending: dict[tuple[Any, str, Any], Callable[..., Any]] = {}
-        fn = _build(cls, family, mode, pending)
+        python = _build(cls, family, mode, pending)
         for (owner, fam, md), built in pending.items():
             owner.__dict__["_bp_compiled"][(fam, md)] = built
+        fn = _native.accelerate(cls, family, mode, python)
+        cls.__dict__["_bp_compiled"][(family, mode, "native")] = fn
     return fn
 
 

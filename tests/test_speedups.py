@@ -1,0 +1,509 @@
+"""The compiled codecs (``batchprep._speedups``) against the generated Python functions they wrap.
+
+A codec either gives up (``native(x) is NotImplemented``; the codec then calls its ``__wrapped__``
+Python function) or returns exactly what that function returns: same values, same types, same key
+order.  It must never accept what the Python function refuses.  Both halves are checked here on valid
+trees and bodies, on trees with one odd value anywhere, and on broken bodies.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import datetime
+import enum
+import gc
+import os
+import subprocess
+import sys
+import tracemalloc
+import types
+from typing import Any
+
+import isodate
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import batchprep as bp
+import bodies
+import strategies
+from batchprep import _codegen, model
+from batchprep._codegen import native
+from batchprep.durations import WireDuration
+
+pytestmark = pytest.mark.skipif(not native.ENABLED, reason="batchprep._speedups is not built or is switched off")
+
+_MISSING = object()
+SERIALIZE_MODES = [*model._SERIALIZE_MODES.values(), *model._AS_DICT_MODES.values()]
+LOADS = [model._FAST_LOADS["rest"], model._FAST_LOADS["ci"]]
+
+
+def test_ci_runs_the_compiled_codecs() -> None:
+    """CI builds the extension; a silent fallback to pure Python would leave this file untested."""
+    if os.environ.get("CI"):
+        assert native.ENABLED
+
+
+def shape(x: Any) -> Any:
+    """Everything that distinguishes two results: types, values, key order, durations' wire text."""
+    if isinstance(x, bp.Model):
+        fields = tuple(shape(getattr(x, f.name, _MISSING)) for f in type(x)._bp_fields)
+        return (type(x), fields, shape(getattr(x, "_bp_extra", _MISSING)))
+    if isinstance(x, (list, tuple)):
+        return (type(x), tuple(shape(item) for item in x))
+    if isinstance(x, dict):
+        return (type(x), tuple((shape(k), shape(v)) for k, v in x.items()))
+    if isinstance(x, WireDuration):
+        return (WireDuration, x, x.wire_text)
+    if x is _MISSING:
+        return "<unset>"
+    return (type(x), x)
+
+
+def agree(codec: Any, arg: Any) -> Any:
+    """Run the compiled walk and the Python function on ``arg``; they must agree. Returns the walk's."""
+    compiled = codec.native(arg)
+    try:
+        python = codec.__wrapped__(arg)
+    except Exception:  # the Python function refuses: the walk must have given up
+        assert compiled is NotImplemented
+        return compiled
+    if compiled is not NotImplemented:
+        if python is False:  # validate: the walk only ever answers True
+            pytest.fail(f"the compiled check accepted what the Python check refuses: {arg!r}")
+        assert shape(compiled) == shape(python)
+    return compiled
+
+
+def serializers(cls: type[bp.Model]) -> list[Any]:
+    return [_codegen.compiled(cls, "serialize", mode) for mode in SERIALIZE_MODES] + [
+        _codegen.compiled(cls, "validate", _codegen.FAST)
+    ]
+
+
+def loaders(cls: type[bp.Model]) -> list[Any]:
+    return [_codegen.compiled(cls, "load", mode) for mode in LOADS]
+
+
+# --- the reference workload takes the compiled path -------------------------------------------------
+
+
+def reference_task(n: int = 5) -> bp.JobPreparationTask:
+    """The benchmarks' workload (benchmarks/payload.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("payload", Path(__file__).parents[1] / "benchmarks" / "payload.py")
+    assert spec is not None and spec.loader is not None
+    payload = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(payload)
+    return payload.build(bp, payload.values(n))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("cls", strategies.MODEL_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_class_of_the_family_has_compiled_codecs(cls: type[bp.Model]) -> None:
+    for codec in serializers(cls) + loaders(cls):
+        assert isinstance(codec, bp._speedups.Codec), codec  # type: ignore[attr-defined]
+        assert codec.plan.__class__.__name__ == "Plan"
+
+
+def test_the_reference_tree_is_written_and_read_without_falling_back() -> None:
+    task = reference_task()
+    for codec in serializers(bp.JobPreparationTask):
+        assert agree(codec, task) is not NotImplemented, codec
+    rest, ci = loaders(bp.JobPreparationTask)
+    assert agree(rest, task.serialize()) is not NotImplemented
+    assert agree(ci, task.serialize()) is not NotImplemented
+    assert agree(ci, task.as_dict()) is not NotImplemented
+
+
+def test_a_codec_is_a_readable_wrapper_of_the_generated_function() -> None:
+    import inspect
+
+    codec = _codegen.compiled(bp.JobPreparationTask, "serialize", model._SERIALIZE_MODES[False])
+    assert codec.__qualname__ == "JobPreparationTask.serialize"
+    assert codec.__module__ == "batchprep.models.task"
+    assert codec.__doc__
+    assert inspect.getsource(codec).startswith("def serialize(_bp_obj):")  # through __wrapped__
+    assert "falls back to <function JobPreparationTask.serialize" in repr(codec)
+    assert "JobPreparationTask: 9 fields, 1 service rule checks" in repr(codec.plan)
+
+
+# --- valid input ------------------------------------------------------------------------------------
+
+
+@given(strategies.model_trees())
+def test_valid_trees_are_written_as_python_writes_them(tree: bp.Model) -> None:
+    for codec in serializers(type(tree)):
+        agree(codec, tree)
+    # A valid tree of plain values is never left to Python (it would be slow, not wrong).
+    assert serializers(type(tree))[0].native(tree) is not NotImplemented
+
+
+@given(strategies.model_trees(complete=False, service_rules=False))
+def test_any_typed_tree_gets_the_python_answer(tree: bp.Model) -> None:
+    for codec in serializers(type(tree)):
+        agree(codec, tree)
+
+
+@given(bodies.job_preparation_tasks(extras=True))
+def test_service_bodies_are_read_as_python_reads_them(body: dict[str, Any]) -> None:
+    for codec in loaders(bp.JobPreparationTask):
+        agree(codec, body)
+    assert loaders(bp.JobPreparationTask)[0].native(body) is not NotImplemented
+
+
+@given(st.data())
+def test_reshaped_documents_are_read_as_python_reads_them(data: st.DataObject) -> None:
+    tree = data.draw(strategies.model_trees(complete=False, service_rules=False))
+    keys = data.draw(st.sampled_from([bp.attribute_transformer, bp.full_restapi_key_transformer]))
+    plain = tree.as_dict(key_transformer=keys)
+    body = data.draw(
+        strategies.reshaped(
+            plain,
+            type(tree),
+            recase_keys=data.draw(st.booleans()),
+            recase_enums=data.draw(st.booleans()),
+            extras=data.draw(st.booleans()),
+            nulls=data.draw(st.booleans()),
+        )
+    )
+    for codec in loaders(type(tree)):
+        agree(codec, body)
+
+
+# --- odd values anywhere ----------------------------------------------------------------------------
+
+
+class Text(str):
+    pass
+
+
+class Count(int):
+    pass
+
+
+class Scope(str, enum.Enum):  # another enum with the same values as AutoUserScope
+    pool = "pool"
+    task = "task"
+
+
+class LocalFile(bp.ResourceFile):
+    pass
+
+
+ODD_VALUES: list[Any] = [
+    None,
+    "",
+    "x",
+    Text("x"),
+    Text("0755"),
+    0,
+    -1,
+    -2,
+    3,
+    Count(3),
+    True,
+    False,
+    1.5,
+    2**70,
+    datetime.timedelta(hours=1),
+    datetime.timedelta(seconds=-1),
+    WireDuration.of(datetime.timedelta(hours=1), "PT60M"),
+    isodate.Duration(months=1),
+    "pool",
+    "POOL",
+    "admin",
+    "taskWorkingDirectory",
+    "newerValue",
+    bp.AutoUserScope.pool,
+    bp.ElevationLevel.admin,
+    Scope.pool,
+    [],
+    (),
+    [bp.EnvironmentSetting(name="A"), bp.EnvironmentSetting(name="A")],
+    (bp.EnvironmentSetting(name="A"),),
+    [LocalFile(http_url="https://x", file_path="f")],
+    [None],
+    {},
+    {"name": "A"},
+    object(),
+    bp.EnvironmentSetting(name="n"),
+    LocalFile(http_url="https://x", file_path="f"),
+    bp.ComputeNodeIdentityReference(resource_id="/id"),
+    bp.AutoUserSpecification(scope="pool"),
+    "../escape",
+    "a/../../b",
+    "a..b",
+    "/absolute",
+    "\\share",
+    "C:drive",
+    "0755",
+    "9999",
+    "a" * 65,
+    "bad id!",
+]
+
+
+def _objects(tree: bp.Model) -> list[bp.Model]:
+    found = [tree]
+    for f in type(tree)._bp_fields:
+        value = getattr(tree, f.name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, bp.Model):
+                found.extend(_objects(item))
+    return found
+
+
+@st.composite
+def odd_trees(draw: st.DrawFn) -> bp.Model:
+    """A tree with one to three changes: an odd value, an unset attribute or unknown properties."""
+    tree = copy.deepcopy(draw(strategies.model_trees()))  # changed below: never share drawn objects
+    for _ in range(draw(st.integers(1, 3))):
+        target = draw(st.sampled_from(_objects(tree)))
+        change = draw(st.sampled_from(["value", "value", "value", "unset", "extra"]))
+        if change == "extra":
+            target.additional_properties = dict(draw(st.sampled_from([{}, {"newer": 1}])))
+            continue
+        name = draw(st.sampled_from([f.name for f in type(target)._bp_fields]))
+        if change == "unset":
+            if hasattr(target, name):
+                delattr(target, name)
+        else:
+            setattr(target, name, copy.deepcopy(draw(st.sampled_from(ODD_VALUES))))
+    return tree
+
+
+@given(odd_trees())
+def test_odd_trees_get_the_python_answer(tree: bp.Model) -> None:
+    for codec in serializers(type(tree)):
+        agree(codec, tree)
+
+
+@st.composite
+def odd_bodies(draw: st.DrawFn) -> dict[str, Any]:
+    body = copy.deepcopy(draw(bodies.job_preparation_tasks(extras=draw(st.booleans()))))
+    dicts = [body]
+    for value in body.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                dicts.append(item)
+                dicts.extend(v for v in item.values() if isinstance(v, dict))
+    for _ in range(draw(st.integers(1, 3))):
+        target = draw(st.sampled_from(dicts))
+        if not target:
+            continue
+        key = draw(st.sampled_from(sorted(target)))
+        change = draw(st.sampled_from(["value", "value", "odict", "drop", "key"]))
+        if change == "odict" and isinstance(target[key], dict):
+            target[key] = collections.OrderedDict(target[key])
+        elif change == "drop":
+            del target[key]
+        elif change == "key":
+            target[draw(st.sampled_from([1, key.upper(), key.lower(), "newer"]))] = target.pop(key)
+        else:
+            target[key] = copy.deepcopy(
+                draw(st.sampled_from(ODD_VALUES[:14] + ["PT1H", "P1Y2M", "PT", "nope", "pool", "Pool", "newer", [], {}, [{}], [[]]]))
+            )
+    return body
+
+
+@given(odd_bodies())
+def test_odd_documents_get_the_python_answer(body: dict[str, Any]) -> None:
+    for codec in loaders(bp.JobPreparationTask):
+        agree(codec, body)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("maxTaskRetryCount", True),
+        ("maxTaskRetryCount", 1.0),
+        ("maxTaskRetryCount", "1"),
+        ("maxWallClockTime", 3600),
+        ("maxWallClockTime", "PT"),
+        ("retentionTime", "P1Y"),
+        ("maxWallClockTime", Text("PT1H")),
+    ],
+)
+def test_each_kind_of_value_is_read_as_python_reads_it(key: str, value: Any) -> None:
+    codec = loaders(bp.TaskConstraints)[0]
+    agree(codec, {key: value})
+    assert codec.native({key: "PT1H" if "Time" in key else 1}) is not NotImplemented
+
+
+# --- the service rules' compiled form ---------------------------------------------------------------
+
+
+@given(
+    st.builds(
+        bp.ResourceFile,
+        auto_storage_container_name=strategies.optional(st.just("c")),
+        storage_container_url=strategies.optional(st.just("https://a/c")),
+        http_url=strategies.optional(st.just("https://a/c/f")),
+        blob_prefix=strategies.optional(st.just("p/")),
+        file_path=strategies.optional(
+            st.sampled_from(["f", "a/b", "..", "../x", "a/..", "a..b", "/x", "\\x", "C:x", "c:", ":x", "", ".", "x:y"])
+        ),
+        file_mode=strategies.optional(st.just("0644")),
+        identity_reference=strategies.optional(st.just(bp.ComputeNodeIdentityReference(resource_id="/i"))),
+    )
+)
+def test_resource_file_rules_compiled_never_accept_more(resource_file: bp.ResourceFile) -> None:
+    for codec in serializers(bp.ResourceFile):
+        agree(codec, resource_file)
+
+
+@given(
+    st.builds(
+        bp.TaskConstraints,
+        max_wall_clock_time=strategies.optional(strategies.durations()),
+        retention_time=strategies.optional(strategies.durations()),
+        max_task_retry_count=strategies.optional(st.integers(-3, 3)),
+    ),
+    st.builds(bp.UserIdentity, user_name=strategies.optional(st.just("u")), auto_user=strategies.optional(st.just(bp.AutoUserSpecification()))),
+    st.lists(st.sampled_from(["A", "B", "a"]), max_size=4),
+)
+def test_other_rules_compiled_never_accept_more(
+    constraints: bp.TaskConstraints, identity: bp.UserIdentity, names: list[str]
+) -> None:
+    task = bp.JobPreparationTask(
+        command_line="c",
+        constraints=constraints,
+        user_identity=identity,
+        environment_settings=[bp.EnvironmentSetting(name=name) for name in names],
+    )
+    for codec in serializers(bp.JobPreparationTask):
+        agree(codec, task)
+
+
+# --- classes the compiled walk leaves to Python -----------------------------------------------------
+
+
+def test_classes_outside_the_walk_keep_the_python_function() -> None:
+    class SpeedWithDict(bp.Model):
+        tags: dict[str, str] | None = bp.field("tags", "{str}", default=None)
+
+    class SpeedWithFloat(bp.Model):
+        ratio: float | None = bp.field("ratio", "float", default=None)
+
+    class SpeedWithMultiple(bp.Model):
+        count: int | None = bp.field("count", "int", default=None, multiple=2)
+
+    class SpeedHolder(bp.Model):
+        inner: SpeedWithDict | None = bp.field("inner", "SpeedWithDict", default=None)
+
+    class SpeedTree(bp.Model):
+        children: list[SpeedTree] | None = bp.field("children", "[SpeedTree]", default=None)
+
+    for cls in (SpeedWithDict, SpeedWithFloat, SpeedWithMultiple, SpeedHolder, SpeedTree):
+        for codec in serializers(cls) + loaders(cls):
+            assert isinstance(codec, types.FunctionType), (cls, codec)
+    assert SpeedHolder(inner=SpeedWithDict(tags={"a": "b"})).serialize() == {"inner": {"tags": {"a": "b"}}}
+    assert SpeedTree(children=[SpeedTree(children=[])]).serialize() == {"children": [{"children": []}]}
+
+
+def test_a_class_that_is_compiled_reads_and_writes_its_own_rules() -> None:
+    class SpeedLimits(bp.Model):
+        name: str = bp.field("name", "str", min_length=2, max_length=4, pattern=r"^[a-z]+$")
+        count: int | None = bp.field("count", "int", default=None, minimum=0, maximum_ex=10)
+
+    codec = _codegen.compiled(SpeedLimits, "serialize", model._SERIALIZE_MODES[False])
+    assert isinstance(codec, bp._speedups.Codec)  # type: ignore[attr-defined]
+    for name in ["ab", "abcd", "a", "abcde", "AB", "ab1"]:
+        for count in [None, -1, 0, 9, 10]:
+            for each in serializers(SpeedLimits):
+                agree(each, SpeedLimits(name=name, count=count))
+    assert codec.native(SpeedLimits(name="abc", count=9)) == {"name": "abc", "count": 9}
+    with pytest.raises(bp.SerializationError) as info:
+        SpeedLimits(name="ABCDE", count=10).serialize()
+    assert sorted(e.rule for e in info.value.errors) == ["max_length", "maximum_ex", "pattern"]
+
+
+def test_read_only_values_are_checked_but_only_written_when_asked() -> None:
+    class SpeedStatus(bp.Model):
+        name: str | None = bp.field("name", "str", default=None)
+        state: str | None = bp.field("state", "str", default=None, readonly=True, max_length=2)
+
+    status = SpeedStatus.deserialize({"name": "n", "state": "running"})
+    for codec in serializers(SpeedStatus):
+        assert agree(codec, status) is not NotImplemented
+    assert status.serialize() == {"name": "n"}
+    assert status.serialize(keep_readonly=True) == {"name": "n", "state": "running"}
+    assert status.as_dict(keep_readonly=False) == {"name": "n"}
+    status.state = 3  # type: ignore[assignment]
+    assert serializers(SpeedStatus)[0].native(status) is NotImplemented
+
+
+def test_sending_additional_properties_later_reaches_the_compiled_parents() -> None:
+    class SpeedLeaf(bp.Model):
+        name: str | None = bp.field("name", "str", default=None)
+
+    class SpeedRoot(bp.Model):
+        leaf: SpeedLeaf | None = bp.field("leaf", "SpeedLeaf", default=None)
+
+    root = SpeedRoot(leaf=SpeedLeaf(name="n"))
+    root.leaf.additional_properties = {"newer": 1}  # type: ignore[union-attr]
+    assert root.serialize() == {"leaf": {"name": "n"}}
+    SpeedLeaf.enable_additional_properties_sending()
+    assert root.serialize() == {"leaf": {"name": "n", "newer": 1}}
+    assert SpeedRoot.deserialize({"leaf": {"name": "n", "newer": 2}}).serialize() == {"leaf": {"name": "n", "newer": 2}}
+
+
+def test_a_stale_build_is_refused_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(native, "_ext", types.SimpleNamespace(ABI_VERSION=native.ABI_VERSION + 1))
+    with pytest.warns(RuntimeWarning, match="reinstall batchprep"):
+        assert native._enabled() is False
+
+
+def test_the_compiled_codecs_can_be_switched_off() -> None:
+    code = (
+        "import batchprep as bp, types\n"
+        "from batchprep import _codegen, model\n"
+        "from batchprep._codegen import native\n"
+        "codec = _codegen.compiled(bp.JobPreparationTask, 'serialize', model._SERIALIZE_MODES[False])\n"
+        "print(native.ENABLED, isinstance(codec, types.FunctionType))\n"
+        "print(bp.JobPreparationTask(command_line='c').serialize())\n"
+    )
+    env = {**os.environ, "BATCHPREP_PURE_PYTHON": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.splitlines() == ["False True", "{'commandLine': 'c'}"]
+
+
+# --- memory -----------------------------------------------------------------------------------------
+
+
+def test_no_memory_is_kept_by_the_compiled_paths() -> None:
+    """Every path (accepted, given up, refused) releases what it made: no growth over many calls."""
+    task = reference_task(3)
+    body = task.serialize()
+    broken_body = {**body, "waitForSuccess": "yes", "newer": [1]}
+    broken_task = reference_task(3)
+    broken_task.resource_files[1].file_mode = "9"  # type: ignore[index]
+
+    def every_path() -> None:
+        task.serialize()
+        task.as_dict()
+        task.validate()
+        bp.JobPreparationTask.deserialize(body)
+        bp.JobPreparationTask.from_dict(task.as_dict())
+        broken_task.validate()
+        with pytest.raises(bp.SerializationError):
+            broken_task.serialize()
+        with pytest.raises(bp.DeserializationError):
+            bp.JobPreparationTask.deserialize(broken_body)
+
+    for _ in range(200):  # warm every cache (compiled functions, pattern and duration memories)
+        every_path()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(2000):
+            every_path()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 20_000, f"{grown} bytes kept after 2000 rounds"
