@@ -70,3 +70,10 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         build_data["infer_tag"] = True
         if version != "editable":
             build_data["force_include"][str(target)] = f"batchprep/{name}"
+
+
+if __name__ == "__main__":  # python hatch_build.py: rebuild the in-place extension after editing the C file
+    here = Path(__file__).resolve().parent
+    built = here / SOURCE.parent / ("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
+    compile_extension(here / SOURCE, built)
+    print(f"built {built.relative_to(here)}")

@@ -451,6 +451,30 @@ def test_sending_additional_properties_later_reaches_the_compiled_parents() -> N
     assert SpeedRoot.deserialize({"leaf": {"name": "n", "newer": 2}}).serialize() == {"leaf": {"name": "n", "newer": 2}}
 
 
+def test_an_interrupt_inside_the_walk_is_not_swallowed() -> None:
+    def interrupted(value: object) -> str:
+        raise KeyboardInterrupt
+
+    ext = native._ext
+    ext.configure(
+        format_cache={},
+        format_duration=interrupted,
+        parsed_cache={},
+        load_duration=interrupted,
+        wire_duration=WireDuration,
+    )
+    try:
+        constraints = bp.TaskConstraints(max_wall_clock_time=datetime.timedelta(seconds=4321.5))
+        codec = _codegen.compiled(bp.TaskConstraints, "serialize", model._SERIALIZE_MODES[False])
+        with pytest.raises(KeyboardInterrupt):
+            codec(constraints)
+        with pytest.raises(KeyboardInterrupt):
+            loaders(bp.TaskConstraints)[0]({"retentionTime": "PT1H2M"})
+    finally:
+        assert native._enabled()  # hands the real caches and helpers over again
+    assert constraints.serialize() == {"maxWallClockTime": "PT1H12M1.5S"}
+
+
 def test_a_stale_build_is_refused_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(native, "_ext", types.SimpleNamespace(ABI_VERSION=native.ABI_VERSION + 1))
     with pytest.warns(RuntimeWarning, match="reinstall batchprep"):

@@ -718,12 +718,19 @@ native(CodecObject *c, PyObject *arg)
     return NULL;
 }
 
+/* KeyboardInterrupt or SystemExit raised in a callback: never swallowed by giving up. */
+static int
+interrupted(void)
+{
+    return PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_Exception);
+}
+
 static PyObject *
 codec_vectorcall(CodecObject *c, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL) {
         PyObject *r = native(c, args[0]);
-        if (r != NULL)
+        if (r != NULL || interrupted())
             return r;
         PyErr_Clear();
     }
@@ -734,7 +741,7 @@ static PyObject *
 codec_native(CodecObject *c, PyObject *arg)
 {
     PyObject *r = native(c, arg);
-    if (r != NULL)
+    if (r != NULL || interrupted())
         return r;
     PyErr_Clear();
     Py_RETURN_NOTIMPLEMENTED;
@@ -753,6 +760,10 @@ codec_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         return NULL;
     if (op < C_SERIALIZE || op > C_LOAD) {
         PyErr_Format(PyExc_ValueError, "unknown codec operation %d", op);
+        return NULL;
+    }
+    if (format_cache == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "batchprep._speedups.configure() has not been called");
         return NULL;
     }
     if (!PyCallable_Check(wrapped)) {
