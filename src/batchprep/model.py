@@ -205,7 +205,7 @@ class Model(metaclass=ModelMeta):
             for model in list(_every_model):
                 compiled_fns = getattr(model, "__dict__", {}).get("_bp_compiled")
                 if compiled_fns:
-                    for key in [k for k in compiled_fns if k[0] in ("dump", "serialize", "plan")]:
+                    for key in [k for k in compiled_fns if type(k) is str or k[0] in ("dump", "serialize", "plan")]:
                         del compiled_fns[key]
 
     @classmethod
@@ -226,7 +226,7 @@ class Model(metaclass=ModelMeta):
         and ``path`` (a JSON pointer into the REST body).
         """
         cls = type(self)
-        if compiled(cls, "validate", FAST)(self):
+        if (cls._bp_compiled.get("validate") or _hot(cls, "validate", "validate", FAST))(self):
             return []
         errors: list[ValidationError] = []
         compiled(cls, "validate", COLLECT)(self, "", errors)
@@ -248,7 +248,10 @@ class Model(metaclass=ModelMeta):
         """
         if not kwargs and not hasattr(self, "_xml_map"):  # the common case: a JSON body
             try:
-                checked: dict[str, Any] = compiled(type(self), "serialize", _SERIALIZE_MODES[bool(keep_readonly)])(self)
+                cls = type(self)
+                key = "serialize ro" if keep_readonly else "serialize"
+                write = cls._bp_compiled.get(key) or _hot(cls, key, "serialize", _SERIALIZE_MODES[bool(keep_readonly)])
+                checked: dict[str, Any] = write(self)
                 return checked
             except Invalid:
                 pass  # find every problem below (or, rarely, learn that the fast check was too cautious)
@@ -286,7 +289,13 @@ class Model(metaclass=ModelMeta):
         keys = _KEYS_OF.get(key_transformer)
         if keys is not None and not kwargs and not hasattr(self, "_xml_map"):  # the common cases
             try:
-                checked: dict[str, Any] = compiled(type(self), "serialize", _AS_DICT_MODES[keys, bool(keep_readonly)])(self)
+                cls = type(self)
+                if keys == "attr":
+                    key = "as_dict attr ro" if keep_readonly else "as_dict attr"
+                else:
+                    key = "as_dict rest ro" if keep_readonly else "as_dict rest"
+                write = cls._bp_compiled.get(key) or _hot(cls, key, "serialize", _AS_DICT_MODES[keys, bool(keep_readonly)])
+                checked: dict[str, Any] = write(self)
                 return checked
             except Invalid:
                 pass  # report the problems below
@@ -390,6 +399,7 @@ _AS_DICT_MODES = {
 _SERIALIZE_MODES = {False: _codegen.SerializeMode(False), True: _codegen.SerializeMode(True)}
 _FAST_LOADS = {lookup: LoadMode(lookup, collect=False) for lookup in ("rest", "ci", "custom")}
 _COLLECTING_LOADS = {lookup: LoadMode(lookup) for lookup in ("rest", "ci", "custom")}
+_LOAD_KEYS = {lookup: f"load {lookup}" for lookup in ("rest", "ci", "custom")}
 _DEFAULT_EXTRACTORS = [
     extractors.attribute_key_case_insensitive_extractor,
     extractors.rest_key_case_insensitive_extractor,
@@ -437,6 +447,19 @@ def _unpack(cls: type, data: Any, content_type: str | None) -> Any:
         raise DeserializationError(f"cannot read {cls.__name__}: the JSON nests too deeply") from None
 
 
+def _hot(cls: Any, key: str, family: str, mode: Any) -> Callable[..., Any]:
+    """``compiled(cls, family, mode)``, remembered under a short string for the public methods.
+
+    The common calls look their function up under that string (whose hash Python keeps) instead of
+    building and hashing a ``(family, mode)`` tuple on every call. Under the compilation lock, so
+    that `Model.enable_additional_properties_sending` cannot drop the entry half-way.
+    """
+    with _codegen._lock:
+        fn = compiled(cls, family, mode)
+        cls._bp_compiled[key] = fn
+    return fn
+
+
 #: A document with this many items in its top-level lists counts as large (see _finish).
 LARGE_DOCUMENT_ITEMS = 1000
 
@@ -463,7 +486,9 @@ def _finish(cls: type[_M], lookup: str, document: Any, *extra: Any) -> _M:
         gc.disable()
     try:
         try:
-            fast: _M = compiled(cls, "load", _FAST_LOADS[lookup])(document, *extra)
+            key = _LOAD_KEYS[lookup]
+            read = cls._bp_compiled.get(key) or _hot(cls, key, "load", _FAST_LOADS[lookup])
+            fast: _M = read(document, *extra)
             return fast
         except Invalid:
             pass
