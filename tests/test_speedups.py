@@ -397,11 +397,18 @@ def test_classes_outside_the_walk_keep_the_python_function() -> None:
     class SpeedTree(bp.Model):
         children: list[SpeedTree] | None = bp.field("children", "[SpeedTree]", default=None)
 
-    for cls in (SpeedWithDict, SpeedWithFloat, SpeedWithMultiple, SpeedHolder, SpeedTree):
+    class SpeedLogged(bp.Model):
+        name: str | None = bp.field("name", "str", default=None)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            super().__setattr__(name, value.upper() if isinstance(value, str) else value)
+
+    for cls in (SpeedWithDict, SpeedWithFloat, SpeedWithMultiple, SpeedHolder, SpeedTree, SpeedLogged):
         for codec in serializers(cls) + loaders(cls):
             assert isinstance(codec, types.FunctionType), (cls, codec)
     assert SpeedHolder(inner=SpeedWithDict(tags={"a": "b"})).serialize() == {"inner": {"tags": {"a": "b"}}}
     assert SpeedTree(children=[SpeedTree(children=[])]).serialize() == {"children": [{"children": []}]}
+    assert SpeedLogged.deserialize({"name": "quiet"}).name == "QUIET"
 
 
 def test_a_class_that_is_compiled_reads_and_writes_its_own_rules() -> None:

@@ -526,8 +526,16 @@ walk(PlanObject *p, PyObject *obj, const Mode *m, int build)
     if (Py_EnterRecursiveCall(" while serializing a batchprep model"))
         return NULL;
     PyObject *out = NULL;
-    if (build && (out = _PyDict_NewPresized(p->nfields)) == NULL)
-        goto fail;
+    if (build) {
+        /* sized to the values present: a dict sized for every field of a sparse object wastes memory */
+        Py_ssize_t present = 0;
+        for (Py_ssize_t i = 0; i < p->nfields; i++) {
+            PyObject *v = SLOT(obj, p->fields[i].offset);
+            present += v != NULL && v != Py_None;
+        }
+        if ((out = _PyDict_NewPresized(present)) == NULL)
+            goto fail;
+    }
     for (Py_ssize_t i = 0; i < p->nfields; i++) {
         FieldSpec *f = &p->fields[i];
         PyObject *v = SLOT(obj, f->offset);

@@ -8,8 +8,8 @@ which stays the definition: the compiled walk accepts only what that function ac
 what it returns.
 
 A class gets no plan (and keeps the Python function alone) when a field has a type or rule the walk
-does not know, an attribute is not a plain slot, the class has its own ``__new__``, or a service rule
-has no ``native`` form.  Set ``BATCHPREP_PURE_PYTHON=1`` to switch the compiled paths off.
+does not know, an attribute is not a plain slot, the class has its own ``__new__``,
+``__getattribute__`` or ``__setattr__``, or a service rule has no ``native`` form.  Set ``BATCHPREP_PURE_PYTHON=1`` to switch the compiled paths off.
 """
 
 from __future__ import annotations
@@ -129,7 +129,13 @@ def _slot(cls: type, name: str) -> Any:
 
 
 def _make_plan(cls: Any, building: frozenset[type]) -> Any:
-    if cls.__new__ is not object.__new__:
+    # The walk creates objects with the type's allocator and reads and writes slots directly: a class
+    # that creates, reads or sets its attributes its own way keeps the Python functions.
+    if (
+        cls.__new__ is not object.__new__
+        or cls.__getattribute__ is not object.__getattribute__
+        or cls.__setattr__ is not object.__setattr__
+    ):
         return None
     extra = _slot(cls, "_bp_extra")
     if extra is None:
