@@ -505,8 +505,10 @@ dump_value(FieldSpec *f, PyObject *v, const Mode *m, int build)
                 Py_XDECREF(out);
                 return NULL;
             }
-            PyObject *item = PySequence_Fast_GET_ITEM(v, i);
+            /* held while walked: a callback can let another thread change the list */
+            PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(v, i));
             PyObject *w = Py_TYPE(item) == f->child->cls ? walk(f->child, item, m, build) : NULL;
+            Py_DECREF(item);
             if (w == NULL) {
                 Py_XDECREF(out);
                 return NULL;
@@ -618,7 +620,13 @@ load_value(FieldSpec *f, PyObject *v, const Mode *m)
         if (out == NULL)
             return NULL;
         for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *item = load(f->child, PyList_GET_ITEM(v, i), m);
+            if (i >= PyList_GET_SIZE(v)) { /* the list shrank under a callback */
+                Py_DECREF(out);
+                return NULL;
+            }
+            PyObject *source = Py_NewRef(PyList_GET_ITEM(v, i));
+            PyObject *item = load(f->child, source, m);
+            Py_DECREF(source);
             if (item == NULL) {
                 Py_DECREF(out);
                 return NULL;
@@ -649,7 +657,7 @@ load(PlanObject *p, PyObject *data, const Mode *m)
         Py_ssize_t pos = 0;
         PyObject *key, *value;
         while (PyDict_Next(data, &pos, &key, &value))
-            if (PySet_Contains(p->exact, key) != 1)
+            if (!PyUnicode_CheckExact(key) || PySet_Contains(p->exact, key) != 1)
                 return NULL;
     }
     if (Py_EnterRecursiveCall(" while deserializing a batchprep model"))
@@ -672,7 +680,14 @@ load(PlanObject *p, PyObject *data, const Mode *m)
         }
         if (v == NULL && PyErr_Occurred())
             goto fail;
-        PyObject *w = (v == NULL || v == Py_None) ? Py_NewRef(Py_None) : load_value(f, v, m);
+        PyObject *w;
+        if (v == NULL || v == Py_None)
+            w = Py_NewRef(Py_None);
+        else {
+            Py_INCREF(v); /* held while read: a callback can let another thread change the document */
+            w = load_value(f, v, m);
+            Py_DECREF(v);
+        }
         if (w == NULL)
             goto fail;
         SLOT(obj, f->offset) = w;
@@ -682,6 +697,8 @@ load(PlanObject *p, PyObject *data, const Mode *m)
         Py_ssize_t pos = 0;
         PyObject *key, *value;
         while (PyDict_Next(data, &pos, &key, &value)) {
+            if (!PyUnicode_CheckExact(key))
+                goto fail_extra; /* a key whose hash or == is Python code: the Python reader takes it */
             int known = PySet_Contains(p->known, key);
             if (known < 0)
                 goto fail_extra;
