@@ -5,19 +5,14 @@ and `validate()` needs a model, so neither alone can list everything that is wro
 `check` does both: it reads what it can, validates the partly read model, and returns one list
 of problems (errors) plus warnings (a body near the service's size limits, properties the model does
 not declare).  It is what `batchprep check` runs.
-
-Examples:
-    >>> from batchprep.lint import problems
-    >>> [str(p) for p in problems({"commandLine": "run.sh", "constraints": {"retentionTime": "2 days"}})]
-    ["/constraints/retentionTime: not an ISO 8601 duration such as 'PT1H' or 'P7D': '2 days' [format]"]
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
-import itertools
 import enum
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 

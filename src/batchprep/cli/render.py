@@ -1,0 +1,45 @@
+"""`batchprep render`: the canonical REST body of a file."""
+
+from __future__ import annotations
+
+import click
+
+from batchprep.cli._app import cli, findings, json_text, read
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--compact", is_flag=True, help="One line instead of indented JSON.")
+@click.option(
+    "--keep-unknown",
+    is_flag=True,
+    help="Also write the properties batchprep does not know (by default they are left out, as serialize() does).",
+)
+@click.pass_context
+def render(ctx: click.Context, file: str, compact: bool, keep_unknown: bool) -> None:
+    """Print the REST body batchprep sends for FILE, as JSON.
+
+    The body is canonical: properties in the order the model declares them, durations and enum values
+    in the service's spelling. An invalid FILE prints its problems to stderr, as check does, and exits
+    with 1; warnings go to stderr too.
+
+    \b
+    Examples:
+      batchprep render task.yaml > task.json
+      batchprep render --compact task.json
+    """
+    report = read(file)
+    for finding in findings(file, report):
+        if not (keep_unknown and finding.rule == "unknown"):
+            click.echo(finding.text(), err=True)
+    if report.model is None:
+        ctx.exit(1)
+        return
+    options = {"send_additional_properties": True} if keep_unknown else {}
+    try:
+        text = json_text(report.model.serialize(**options), compact)
+    except (TypeError, ValueError) as err:  # an unknown property holding a YAML date, bytes, NaN...
+        click.echo(f"{file}: an unknown property holds a value JSON cannot carry ({err}) [document]", err=True)
+        ctx.exit(1)
+        return
+    click.echo(text)
