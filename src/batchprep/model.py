@@ -7,6 +7,7 @@ keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are gen
 
 from __future__ import annotations
 
+import copyreg
 import enum
 import gc
 import sys
@@ -15,7 +16,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
-from batchprep import _codegen, _types, extractors, limits, transformers
+from batchprep import _codegen, _types, extractors, limits, service_rules, transformers
 from batchprep._codegen import COLLECT, FAST, DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
@@ -24,7 +25,7 @@ from batchprep._primitives import Invalid
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
 from batchprep.redact import mask_secrets
 
-__all__ = ["Model", "register_enum", "registry"]
+__all__ = ["Model", "forget_compiled", "register_enum", "registry"]
 
 #: Every model class and registered enum by class name: how type strings find their classes.
 registry: dict[str, type] = {}
@@ -46,6 +47,21 @@ _RESERVED = frozenset(
 
 _M = TypeVar("_M", bound="Model")
 _resolve_lock = threading.Lock()
+#: Where `Model._bp_resolve` keeps what it found, in the class's ``_bp_compiled`` dict.
+_RESOLVED = ("resolved", None)
+
+
+def forget_compiled(drop: Callable[[Any], bool]) -> None:
+    """Drop the compiled functions whose ``_bp_compiled`` keys ``drop`` picks, in every model class.
+
+    They are built again on next use. Under the compilation lock, so that no half-built set is published.
+    """
+    with _codegen._lock:
+        for model in list(_every_model):
+            compiled_fns = getattr(model, "__dict__", {}).get("_bp_compiled")
+            if compiled_fns:
+                for key in [k for k in compiled_fns if k != _RESOLVED and drop(k)]:
+                    del compiled_fns[key]
 
 
 _E = TypeVar("_E", bound=type[enum.Enum])
@@ -103,6 +119,26 @@ def _check_field(cls_name: str, name: str, f: Field) -> None:
         raise TypeError(f"{where}: {err}") from None
 
 
+def _check_rules(cls_name: str, checks: Any, fields: list[Field]) -> None:
+    """Each service rule's compiled form names known operations and fields, with as many as each takes."""
+    names = {f.name for f in fields}
+    for rule in checks:
+        for form in getattr(rule, "native", None) or ():
+            where = f"{cls_name}: service rule {getattr(rule.report, '__name__', rule)!r}: native form {form!r}"
+            if not isinstance(form, tuple) or not form or form[0] not in service_rules.NATIVE_OPERATIONS:
+                known = ", ".join(service_rules.NATIVE_OPERATIONS)
+                raise TypeError(f"{where} is not one of the operations ({known}) followed by attribute names")
+            least, most = service_rules.NATIVE_OPERATIONS[form[0]]
+            operands = form[1:]
+            if not least <= len(operands) <= (most or len(operands)):
+                count = f"{least}" if least == most else f"at least {least}"
+                raise TypeError(f"{where} takes {count} attribute names, not {len(operands)}")
+            fields_read = operands[:1] if form[0] == "unique" else operands  # unique: (items, attribute of an item)
+            unknown = [name for name in fields_read if name not in names]
+            if unknown or not all(isinstance(name, str) for name in operands):
+                raise TypeError(f"{where} names {unknown or operands!r}, which are not fields of {cls_name}")
+
+
 @dataclass_transform(kw_only_default=True, field_specifiers=(field, _additional_properties_field))
 class ModelMeta(type):
     """Builds model classes from their field declarations."""
@@ -129,9 +165,11 @@ class ModelMeta(type):
             seen[f.wire_key] = f.name
         namespace.setdefault("__slots__", tuple(own))
         cls: Any = super().__new__(mcls, name, bases, namespace, **kwargs)
+        _check_rules(name, cls._bp_checks, fields)
         cls._bp_fields = tuple(fields)
+        # Everything batchprep later learns about the class goes into this dict, never into class
+        # attributes: setting one would change the class's version tag, which the compiled walk watches.
         cls._bp_compiled = {}
-        cls._bp_resolved = None
         cls._attribute_map = {f.name: f.attribute_map_entry() for f in fields}
         cls._validation = {f.name: {k: v for k, v in f.rules.items()} for f in fields if f.rules}
         if cls.__dict__.get("_bp_send_additional") is None:
@@ -141,6 +179,8 @@ class ModelMeta(type):
         if "__init__" not in namespace:
             source, ns = _init.generate(cls, fields)
             cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create a {name}."})["__init__"]
+        # What copy and pickle would otherwise store on the class at first use (and so change it).
+        copyreg._slotnames(cls)  # type: ignore[attr-defined]
         if any(isinstance(base, ModelMeta) for base in bases):
             registry[name] = cls
             _every_model.add(cls)
@@ -169,7 +209,6 @@ class Model(metaclass=ModelMeta):
     _bp_checks: ClassVar[tuple[Any, ...]] = ()
     _bp_fields: ClassVar[tuple[Field, ...]]
     _bp_compiled: ClassVar[dict[Any, Callable[..., Any]]]
-    _bp_resolved: ClassVar[dict[str, type] | None]
     _bp_send_additional: ClassVar[bool]
 
     # --- class-level helpers -------------------------------------------------------------------
@@ -177,7 +216,7 @@ class Model(metaclass=ModelMeta):
     @classmethod
     def _bp_resolve(cls) -> dict[str, type]:
         """The classes named in this class's field types, found once."""
-        resolved = cls.__dict__.get("_bp_resolved")
+        resolved: dict[str, type] | None = cls.__dict__["_bp_compiled"].get(_RESOLVED)
         if resolved is None:
             with _resolve_lock:
                 found: dict[str, type] = {}
@@ -190,7 +229,7 @@ class Model(metaclass=ModelMeta):
                             found[node.name] = _types.resolve(node.name, cls.__module__)
                         except TypeError as err:
                             raise TypeError(f"{cls.__name__}.{f.name}: {err}") from None
-                cls._bp_resolved = resolved = found
+                cls.__dict__["_bp_compiled"][_RESOLVED] = resolved = found
         return resolved
 
     @classmethod
@@ -202,11 +241,7 @@ class Model(metaclass=ModelMeta):
             cls._bp_send_additional = True
             cls._attribute_map = {**cls._attribute_map, "additional_properties": {"key": "", "type": "{object}"}}
             # Drop every compiled serializer: parents embed this class's function in theirs.
-            for model in list(_every_model):
-                compiled_fns = getattr(model, "__dict__", {}).get("_bp_compiled")
-                if compiled_fns:
-                    for key in [k for k in compiled_fns if type(k) is str or k[0] in ("dump", "serialize", "plan")]:
-                        del compiled_fns[key]
+            forget_compiled(lambda key: type(key) is str or key[0] in ("dump", "serialize", "plan"))
 
     @classmethod
     def is_xml_model(cls) -> bool:
@@ -255,13 +290,8 @@ class Model(metaclass=ModelMeta):
                 return checked
             except Invalid:
                 pass  # find every problem below (or, rarely, learn that the fast check was too cautious)
-        elif compiled(type(self), "validate", FAST)(self):
-            body: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
-            return body
-        errors = self.validate()
-        if errors:
-            raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
-        body = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+        transformer = kwargs.pop("key_transformer", None)
+        body: dict[str, Any] = self._bp_checked_dump(self.validate, "cannot be serialized", keep_readonly, transformer, kwargs)
         return body
 
     def as_dict(
@@ -299,11 +329,37 @@ class Model(metaclass=ModelMeta):
                 return checked
             except Invalid:
                 pass  # report the problems below
-        errors = [e for e in self.validate() if e.rule == "type"]
-        if errors:
-            raise SerializationError(f"{type(self).__name__} cannot be converted to a dict", errors)
-        body: dict[str, Any] = self._bp_dump(keep_readonly, key_transformer, kwargs)
+        body: dict[str, Any] = self._bp_checked_dump(
+            lambda: [e for e in self.validate() if e.rule == "type"],
+            "cannot be converted to a dict",
+            keep_readonly,
+            key_transformer,
+            kwargs,
+        )
         return body
+
+    def _bp_checked_dump(
+        self,
+        problems: Callable[[], list[ValidationError]],
+        refusal: str,
+        keep_readonly: bool,
+        key_transformer: Any,
+        options: dict[str, Any],
+    ) -> Any:
+        """Write the model once ``problems()`` finds none; raise `SerializationError` with them otherwise.
+
+        The writer trusts what was just checked. If another thread or a finalizer changes a value in
+        between and the writer fails on it, the model is checked again, and what is wrong now is reported.
+        """
+        errors = problems()
+        if not errors:
+            try:
+                return self._bp_dump(keep_readonly, key_transformer, options)
+            except (AttributeError, TypeError, ValueError):
+                errors = problems()
+                if not errors:
+                    raise
+        raise SerializationError(f"{type(self).__name__} {refusal}", errors)
 
     def _bp_dump(self, keep_readonly: bool, key_transformer: Any, options: dict[str, Any]) -> Any:
         is_xml = options.pop("is_xml", None)

@@ -21,12 +21,24 @@ from batchprep.errors import ValidationError
 
 __all__ = [
     "ENVIRONMENT_NAMES_UNIQUE",
+    "NATIVE_OPERATIONS",
     "NON_NEGATIVE_DURATIONS",
     "RESOURCE_FILE_PATHS",
     "RESOURCE_FILE_SOURCE",
     "USER_IDENTITY_EXCLUSIVE",
     "ServiceRule",
 ]
+
+#: The operations of a rule's ``native`` form: how many attribute names each takes, at least and at
+#: most (None: any number). Checked when a model class is created.
+NATIVE_OPERATIONS: dict[str, tuple[int, int | None]] = {
+    "exactly_one": (1, None),
+    "requires": (2, 2),
+    "excludes": (2, 2),
+    "relative_path": (1, None),
+    "unique": (2, 2),
+    "non_negative": (1, None),
+}
 
 
 class ServiceRule(NamedTuple):

@@ -140,8 +140,7 @@ def generate(
             if not required:
                 lines.dedent()
         for check in getattr(cls, "_bp_checks", ()) if mode.strict else ():
-            lines.add(f"if not {_validate.holds(check, ns)}:")
-            lines.add("    raise _bp_Invalid")
+            _validate.emit_rule(lines, check, ns, "raise _bp_Invalid")
         if send_additional if mode.additional is None else mode.additional:
             emit_extras(lines, ns, fields)
         lines.add("return _bp_out")

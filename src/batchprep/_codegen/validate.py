@@ -164,6 +164,21 @@ def holds(check: Any, ns: dict[str, Any]) -> str:
     return str(check.holds.format(o="_bp_obj"))
 
 
+def emit_rule(lines: Lines, check: Any, ns: dict[str, Any], fail: str) -> None:
+    """The fast test of a service rule: ``fail`` when it does not hold.
+
+    The condition reads the fields again, trusting the checks they just passed; another thread or a
+    finalizer may have changed them since, so a condition that cannot be evaluated counts as broken
+    (the collecting check then reports what is there).
+    """
+    lines.add("try:")
+    lines.add(f"    _bp_holds = {holds(check, ns)}")
+    lines.add("except Exception:")
+    lines.add("    _bp_holds = False")
+    lines.add("if not _bp_holds:")
+    lines.add(f"    {fail}")
+
+
 def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: CheckMode) -> tuple[str, dict[str, Any]]:
     ns = namespace()
     lines = Lines()
@@ -192,7 +207,6 @@ def generate(cls: type, fields: list[Field], resolved: dict[str, type], mode: Ch
             if mode.collect:
                 lines.add(f"{fill(ns, f'_bp_check_{number}', check.report)}(_bp_obj, _bp_path, _bp_errors)")
             else:
-                lines.add(f"if not {holds(check, ns)}:")
-                lines.add("    return False")
+                emit_rule(lines, check, ns, "return False")
         lines.add("return len(_bp_errors) == _bp_errors_before" if mode.collect else "return True")
     return lines.source(), ns
