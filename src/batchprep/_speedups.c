@@ -6,12 +6,43 @@
  * the plan of its nested model class; for the class, its service rules as a few opcodes.  A *codec*
  * walks a tree along the plans.
  *
- * The one rule of this file: when the walk meets anything it does not know for certain (a subclass,
- * a str subclass, a value of the wrong type, a broken rule, an unknown enum value, additional
- * properties to send, an exception from a callback...), it gives up and the codec calls the
- * generated Python function it wraps (its ``__wrapped__``), which gives the answer, the error and
- * its message.  So this file only ever accepts what the Python function accepts, and returns what it
- * returns; tests/test_speedups.py checks both halves of that with hypothesis.
+ * Rule 1, the answer: when the walk meets anything it does not know for certain (a subclass, a str
+ * subclass, a value of the wrong type, a broken rule, an unknown enum value, additional properties to
+ * send, an exception from a callback, a class changed since its plan was built...), it gives up and
+ * the codec calls the generated Python function it wraps (its ``__wrapped__``), which gives the
+ * answer, the error and its message.  So this file only ever accepts what the Python function
+ * accepts, and returns what it returns; tests/test_speedups.py checks both halves with hypothesis.
+ *
+ * Rule 2, memory: AFTER ANY POINT WHERE PYTHON CODE CAN RUN, NOTHING READ BEFORE IT IS TRUSTED.
+ * Python code runs in a callback (a pattern, an enum or duration helper, an attribute of a
+ * WireDuration), in a hash or a comparison that is not of an exact str, int or timedelta, and in any
+ * allocation of a garbage-collected object (a dict, a list, a model object), which may start a
+ * collection that runs finalizers.  Python code can reassign any attribute, change any list or dict,
+ * and, on another thread, do so at any of those points.  Therefore:
+ *   - every object the walk goes on using across such a point is held by a strong reference it owns
+ *     (a slot value while it is walked, a list item, a document value, a list read by a rule);
+ *   - a value is type-checked where it is read, never earlier: each object is checked against its
+ *     plan (exact class, unchanged since the plan was built) when its slots are about to be read, and
+ *     each item of a list when it is taken;
+ *   - sizes are read again after such a point (a list can shrink), and a list or model object under
+ *     construction is not visible to the collector while it has empty places;
+ *   - plans and their inputs are checked when the plan is built (slots of the plan's own class,
+ *     inside its layout; rules with the operands they read; limits the walk compares in C), so
+ *     nothing is validated at walk time that could have been refused before.
+ * Plans are immutable once built, and each walk holds its plan; the configured helpers are held
+ * while they are called.
+ *
+ * Classes that change: a plan records its class's version tag (CPython gives a type a new tag
+ * whenever it or one of its bases is changed: an attribute set or deleted, a property or
+ * __getattribute__ put over a field, its bases reassigned).  The walk compares the tag of each
+ * object's class with the plan's, and on a difference it gives up, marks its codec stale (the codec
+ * asks Python from then on) and tells batchprep._codegen.native, which drops the compiled codecs so
+ * that they are built again, with fresh plans, for the class as it is now.
+ *
+ * Threads: the module relies on the GIL (borrowed references from dicts and lists, shared caches),
+ * and says so (Py_mod_gil = Py_MOD_GIL_USED): a free-threaded interpreter enables the GIL when it
+ * imports it.  It holds process-wide state (static types, the configured helpers), so it refuses to
+ * load in a subinterpreter; batchprep then uses its Python functions there.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -19,7 +50,7 @@
 #include <datetime.h>
 
 /* Bumped whenever the plan format changes; batchprep._codegen.native refuses a stale build. */
-#define ABI_VERSION 2
+#define ABI_VERSION 3
 
 enum kind { K_STR = 1, K_INT, K_BOOL, K_DURATION, K_ENUM, K_MODEL, K_LIST_MODEL };
 enum check_op { OP_EXACTLY_ONE = 1, OP_REQUIRES, OP_EXCLUDES, OP_RELATIVE_PATH, OP_UNIQUE, OP_NON_NEGATIVE };
@@ -41,26 +72,32 @@ typedef struct {
     Py_ssize_t min_length, max_length; /* -1: no rule */
     PyObject *pattern;    /* callable text -> bool, or None */
     PyObject *matched;    /* set of strings known to match the pattern */
-    PyObject *minimum, *maximum, *minimum_ex, *maximum_ex; /* numbers or None */
-    PyObject *enum_cls, *enum_dump, *enum_dumper, *enum_load, *enum_loader;
-    PlanObject *child;    /* K_MODEL, K_LIST_MODEL */
+    PyObject *minimum, *maximum, *minimum_ex, *maximum_ex; /* exact int or float, or None */
+    PyObject *enum_cls;    /* K_ENUM: the enum class */
+    PyObject *enum_dump;   /* K_ENUM: private dict, exact str -> exact str */
+    PyObject *enum_dumper; /* K_ENUM: callable, any other value -> its REST text */
+    PyObject *enum_load;   /* K_ENUM: private dict, exact str -> member */
+    PyObject *enum_loader; /* K_ENUM: callable, any other text -> member or text */
+    PlanObject *child;     /* K_MODEL, K_LIST_MODEL */
 } FieldSpec;
 
 typedef struct {
     int op;
     int n;
-    Py_ssize_t offsets[MAX_OFFSETS];
-    Py_ssize_t item_offset; /* OP_UNIQUE: the slot read from each item */
+    Py_ssize_t offsets[MAX_OFFSETS]; /* slots of fields of the plan */
+    Py_ssize_t item_offset;          /* OP_UNIQUE: the slot read from each item */
+    PlanObject *items;               /* OP_UNIQUE: the plan of the list's items */
 } CheckSpec;
 
 struct PlanObject {
     PyObject_HEAD
-    PyTypeObject *cls;
+    PyTypeObject *cls;    /* NULL once cleared by the collector */
+    unsigned int tag;     /* cls->tp_version_tag when the plan was built; never 0 */
     Py_ssize_t extra_offset;
     int send_additional;
     int ci_ok;            /* no two spellings fold to the same text */
-    PyObject *known;      /* frozenset of REST keys */
-    PyObject *exact;      /* frozenset of REST keys and attribute names */
+    PyObject *known;      /* frozenset of REST keys (exact str) */
+    PyObject *exact;      /* frozenset of REST keys and attribute names (exact str) */
     Py_ssize_t nfields, nchecks;
     FieldSpec *fields;
     CheckSpec *checks;
@@ -70,37 +107,141 @@ typedef struct {
     int build, attr_keys, keep_readonly, strict, additional, ci;
 } Mode;
 
+/* One walk: its mode, and whether it met a class changed since its plan was built. */
+typedef struct {
+    const Mode *m;
+    int stale;
+} Walk;
+
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
     PlanObject *plan;
     int op;
+    int stale;            /* a class of the plan changed: always ask the Python function */
     Mode mode;
     PyObject *wrapped, *name, *qualname, *module, *doc;
 } CodecObject;
 
 static PyTypeObject Plan_Type, Codec_Type;
 
-/* Set once by configure(): the duration helpers shared with batchprep.durations. */
+/* Set by configure(): the duration helpers shared with batchprep.durations, and who to tell about a
+   changed class.  Replaced only by configure(); held while called. */
 static PyObject *format_cache, *format_duration, *parsed_cache, *load_duration, *wire_duration_type;
-static PyObject *str_wire_text, *str_dotdot;
+static PyObject *on_stale;
+static PyObject *str_wire_text, *str_dotdot, *str_init;
+
+/* ---- classes and their version tags --------------------------------------------------------- */
+
+/* The version tag of cls, assigned now if it has none; 0 when CPython cannot give it one. */
+static unsigned int
+version_tag_of(PyTypeObject *cls)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    if (!PyUnstable_Type_AssignVersionTag(cls))
+        return 0;
+    return cls->tp_version_tag;
+#else
+    /* 3.11 has no call for it; a method cache lookup assigns the tag (and those of the bases) */
+    (void)_PyType_Lookup(cls, str_init);
+    if (!PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG))
+        return 0;
+    return cls->tp_version_tag;
+#endif
+}
+
+/* Whether obj is exactly the plan's class, unchanged since the plan was built (notes it if changed).
+   Called where the object's slots are about to be read. */
+static inline int
+takes(PlanObject *p, PyObject *obj, Walk *w)
+{
+    if (Py_TYPE(obj) != p->cls) /* also when the plan was cleared (cls NULL) */
+        return 0;
+    if (p->cls->tp_version_tag != p->tag) {
+        w->stale = 1;
+        return 0;
+    }
+    return 1;
+}
 
 /* ---- plans ------------------------------------------------------------------------------------ */
 
+/* The offset of a writable object slot of cls (or of a base of cls), inside cls's layout. */
 static int
-offset_of(PyObject *descr, Py_ssize_t *offset)
+slot_of(PyTypeObject *cls, PyObject *descr, Py_ssize_t *offset)
 {
     if (!Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-        PyErr_Format(PyExc_TypeError, "expected a slot descriptor, got %R", descr);
+        PyErr_Format(PyExc_TypeError, "expected a slot descriptor of %s, got %R", cls->tp_name, descr);
         return -1;
     }
     PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    PyTypeObject *owner = PyDescr_TYPE(descr);
     if (member->type != T_OBJECT_EX || (member->flags & READONLY)) {
         PyErr_Format(PyExc_TypeError, "%R is not a writable object slot", descr);
         return -1;
     }
-    *offset = member->offset;
+    if (owner == NULL || !PyType_IsSubtype(cls, owner)) {
+        PyErr_Format(PyExc_TypeError, "%R is not a slot of %s or of one of its bases", descr, cls->tp_name);
+        return -1;
+    }
+    Py_ssize_t off = member->offset;
+    if (off < (Py_ssize_t)sizeof(PyObject) || off > cls->tp_basicsize - (Py_ssize_t)sizeof(PyObject *) ||
+        off % (Py_ssize_t)sizeof(PyObject *) != 0) {
+        PyErr_Format(PyExc_ValueError, "%R lies outside the layout of %s", descr, cls->tp_name);
+        return -1;
+    }
+    *offset = off;
     return 0;
+}
+
+/* A class the walk may create and whose slots it may read and write directly. */
+static int
+walkable(PyTypeObject *cls)
+{
+    if (cls->tp_itemsize != 0 || cls->tp_new != PyBaseObject_Type.tp_new || cls->tp_alloc != PyType_GenericAlloc ||
+        cls->tp_getattro != PyObject_GenericGetAttr || cls->tp_setattro != PyObject_GenericSetAttr) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s creates, reads or sets its attributes its own way: the compiled walk cannot take it",
+                     cls->tp_name);
+        return 0;
+    }
+    return 1;
+}
+
+static int
+is_limit(PyObject *v)
+{
+    return v == Py_None || PyLong_CheckExact(v) || PyFloat_CheckExact(v); /* compared in C, never in Python */
+}
+
+/* 1: every element is an exact str; 0: not; -1: an error. */
+static int
+all_exact_str(PyObject *set)
+{
+    PyObject *it = PyObject_GetIter(set), *key;
+    if (it == NULL)
+        return -1;
+    int ok = 1;
+    while (ok && (key = PyIter_Next(it)) != NULL) {
+        ok = PyUnicode_CheckExact(key);
+        Py_DECREF(key);
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : ok;
+}
+
+/* A private copy of an enum table: exact str keys, and exact str values when text_values. */
+static PyObject *
+enum_table(PyObject *table, int text_values)
+{
+    if (!PyDict_CheckExact(table))
+        return NULL;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(table, &pos, &key, &value))
+        if (!PyUnicode_CheckExact(key) || (text_values && !PyUnicode_CheckExact(value)))
+            return NULL;
+    return PyDict_Copy(table);
 }
 
 static void
@@ -130,6 +271,8 @@ plan_clear(PlanObject *p)
     Py_CLEAR(p->exact);
     for (Py_ssize_t i = 0; i < p->nfields; i++)
         field_clear(&p->fields[i]);
+    for (Py_ssize_t i = 0; i < p->nchecks; i++)
+        Py_CLEAR(p->checks[i].items);
     return 0;
 }
 
@@ -143,6 +286,10 @@ plan_traverse(PlanObject *p, visitproc visit, void *arg)
         FieldSpec *f = &p->fields[i];
         Py_VISIT(f->pattern);
         Py_VISIT(f->matched);
+        Py_VISIT(f->minimum);
+        Py_VISIT(f->maximum);
+        Py_VISIT(f->minimum_ex);
+        Py_VISIT(f->maximum_ex);
         Py_VISIT(f->enum_cls);
         Py_VISIT(f->enum_dump);
         Py_VISIT(f->enum_dumper);
@@ -150,6 +297,8 @@ plan_traverse(PlanObject *p, visitproc visit, void *arg)
         Py_VISIT(f->enum_loader);
         Py_VISIT(f->child);
     }
+    for (Py_ssize_t i = 0; i < p->nchecks; i++)
+        Py_VISIT(p->checks[i].items);
     return 0;
 }
 
@@ -164,29 +313,67 @@ plan_dealloc(PlanObject *p)
 }
 
 static int
-parse_field(FieldSpec *f, PyObject *spec)
+parse_field(PlanObject *p, FieldSpec *f, PyObject *spec)
 {
     PyObject *descr, *wire, *attr, *pattern, *minimum, *maximum, *minimum_ex, *maximum_ex;
     PyObject *enum_cls, *enum_dump, *enum_dumper, *enum_load, *enum_loader, *child;
+    if (!PyTuple_Check(spec)) {
+        PyErr_Format(PyExc_TypeError, "a field spec is a tuple, not %R", spec);
+        return -1;
+    }
     if (!PyArg_ParseTuple(spec, "OUUippnnOOOOOOOOOOO;a field spec", &descr, &wire, &attr, &f->kind,
                           &f->required, &f->readonly, &f->min_length, &f->max_length, &pattern, &minimum,
                           &maximum, &minimum_ex, &maximum_ex, &enum_cls, &enum_dump, &enum_dumper,
                           &enum_load, &enum_loader, &child))
         return -1;
-    if (offset_of(descr, &f->offset) < 0)
+    if (slot_of(p->cls, descr, &f->offset) < 0)
         return -1;
     if (f->kind < K_STR || f->kind > K_LIST_MODEL) {
         PyErr_Format(PyExc_ValueError, "unknown field kind %d", f->kind);
         return -1;
     }
-    if ((f->kind == K_MODEL || f->kind == K_LIST_MODEL) != Py_IS_TYPE(child, &Plan_Type)) {
+    if (!PyUnicode_CheckExact(wire) || !PyUnicode_CheckExact(attr)) {
+        PyErr_SetString(PyExc_TypeError, "a field's keys are exact str");
+        return -1;
+    }
+    if (f->min_length < -1 || f->max_length < -1) {
+        PyErr_SetString(PyExc_ValueError, "a length limit is -1 (none) or more");
+        return -1;
+    }
+    if (pattern != Py_None && !PyCallable_Check(pattern)) {
+        PyErr_SetString(PyExc_TypeError, "a pattern is a callable or None");
+        return -1;
+    }
+    if (!is_limit(minimum) || !is_limit(maximum) || !is_limit(minimum_ex) || !is_limit(maximum_ex)) {
+        PyErr_SetString(PyExc_TypeError, "a numeric limit is an int, a float or None");
+        return -1;
+    }
+    int nested = f->kind == K_MODEL || f->kind == K_LIST_MODEL;
+    if (nested != Py_IS_TYPE(child, &Plan_Type) || (!nested && child != Py_None)) {
         PyErr_SetString(PyExc_TypeError, "a model field needs the plan of its class, and only it");
         return -1;
     }
-    if (f->kind == K_ENUM && !(PyType_Check(enum_cls) && PyDict_CheckExact(enum_dump) &&
-                               PyCallable_Check(enum_dumper) && PyDict_CheckExact(enum_load) &&
-                               PyCallable_Check(enum_loader))) {
-        PyErr_SetString(PyExc_TypeError, "an enum field needs its class, and a dict and a function each way");
+    if (f->kind == K_ENUM) {
+        if (!PyType_Check(enum_cls) || !PyCallable_Check(enum_dumper) || !PyCallable_Check(enum_loader)) {
+            PyErr_SetString(PyExc_TypeError, "an enum field needs its class, and a dict and a function each way");
+            return -1;
+        }
+        if ((f->enum_dump = enum_table(enum_dump, 1)) == NULL || (f->enum_load = enum_table(enum_load, 0)) == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "an enum field's tables are dicts keyed by str (text to text, text to member)");
+            return -1;
+        }
+        f->enum_cls = Py_NewRef(enum_cls);
+        f->enum_dumper = Py_NewRef(enum_dumper);
+        f->enum_loader = Py_NewRef(enum_loader);
+    }
+    else if (enum_cls != Py_None || enum_dump != Py_None || enum_dumper != Py_None || enum_load != Py_None ||
+             enum_loader != Py_None) {
+        PyErr_SetString(PyExc_TypeError, "only an enum field has enum tables");
+        return -1;
+    }
+    if (nested && ((PlanObject *)child)->cls == NULL) {
+        PyErr_SetString(PyExc_ValueError, "the plan of a nested class has been cleared");
         return -1;
     }
     Py_INCREF(wire);
@@ -196,43 +383,84 @@ parse_field(FieldSpec *f, PyObject *spec)
     PyUnicode_InternInPlace(&attr);
     f->attr_key = attr;
     f->pattern = Py_NewRef(pattern);
-    f->matched = PySet_New(NULL);
-    if (f->matched == NULL)
+    if ((f->matched = PySet_New(NULL)) == NULL)
         return -1;
     f->minimum = Py_NewRef(minimum);
     f->maximum = Py_NewRef(maximum);
     f->minimum_ex = Py_NewRef(minimum_ex);
     f->maximum_ex = Py_NewRef(maximum_ex);
-    f->enum_cls = Py_NewRef(enum_cls);
-    f->enum_dump = Py_NewRef(enum_dump);
-    f->enum_dumper = Py_NewRef(enum_dumper);
-    f->enum_load = Py_NewRef(enum_load);
-    f->enum_loader = Py_NewRef(enum_loader);
-    f->child = Py_IS_TYPE(child, &Plan_Type) ? (PlanObject *)Py_NewRef(child) : NULL;
+    f->child = nested ? (PlanObject *)Py_NewRef(child) : NULL;
     return 0;
 }
 
+/* The field of p whose slot is at offset, or NULL. */
+static FieldSpec *
+field_at(PlanObject *p, Py_ssize_t offset)
+{
+    for (Py_ssize_t i = 0; i < p->nfields; i++)
+        if (p->fields[i].offset == offset)
+            return &p->fields[i];
+    return NULL;
+}
+
 static int
-parse_check(CheckSpec *c, PyObject *spec)
+parse_check(PlanObject *p, CheckSpec *c, PyObject *spec)
 {
     PyObject *descrs, *item_descr;
+    if (!PyTuple_Check(spec)) {
+        PyErr_Format(PyExc_TypeError, "a check spec is a tuple, not %R", spec);
+        return -1;
+    }
     if (!PyArg_ParseTuple(spec, "iO!O;a check spec", &c->op, &PyTuple_Type, &descrs, &item_descr))
         return -1;
-    if (c->op < OP_EXACTLY_ONE || c->op > OP_NON_NEGATIVE) {
+    Py_ssize_t n = PyTuple_GET_SIZE(descrs);
+    int low, high; /* how many fields each operation reads */
+    switch (c->op) {
+    case OP_EXACTLY_ONE:
+    case OP_RELATIVE_PATH:
+    case OP_NON_NEGATIVE:
+        low = 1, high = MAX_OFFSETS;
+        break;
+    case OP_REQUIRES:
+    case OP_EXCLUDES:
+        low = high = 2;
+        break;
+    case OP_UNIQUE:
+        low = high = 1;
+        break;
+    default:
         PyErr_Format(PyExc_ValueError, "unknown check opcode %d", c->op);
         return -1;
     }
-    c->n = (int)PyTuple_GET_SIZE(descrs);
-    if (c->n < 1 || c->n > MAX_OFFSETS) {
-        PyErr_SetString(PyExc_ValueError, "a check reads 1 to 4 fields");
+    if (n < low || n > high) {
+        PyErr_Format(PyExc_ValueError, "check opcode %d reads %d to %d fields, not %zd", c->op, low, high, n);
         return -1;
     }
-    for (int i = 0; i < c->n; i++)
-        if (offset_of(PyTuple_GET_ITEM(descrs, i), &c->offsets[i]) < 0)
+    c->n = (int)n;
+    for (int i = 0; i < c->n; i++) {
+        if (slot_of(p->cls, PyTuple_GET_ITEM(descrs, i), &c->offsets[i]) < 0)
             return -1;
+        if (field_at(p, c->offsets[i]) == NULL) {
+            PyErr_Format(PyExc_ValueError, "a check reads %R, which is not a field of the plan", PyTuple_GET_ITEM(descrs, i));
+            return -1;
+        }
+    }
     c->item_offset = -1;
-    if (c->op == OP_UNIQUE && offset_of(item_descr, &c->item_offset) < 0)
+    c->items = NULL;
+    if (c->op == OP_UNIQUE) {
+        FieldSpec *list = field_at(p, c->offsets[0]);
+        if (list->kind != K_LIST_MODEL) {
+            PyErr_SetString(PyExc_ValueError, "a unique check reads a list of models");
+            return -1;
+        }
+        if (slot_of(list->child->cls, item_descr, &c->item_offset) < 0)
+            return -1;
+        c->items = (PlanObject *)Py_NewRef(list->child);
+    }
+    else if (item_descr != Py_None) {
+        PyErr_SetString(PyExc_ValueError, "only a unique check reads a slot of each item");
         return -1;
+    }
     return 0;
 }
 
@@ -247,17 +475,31 @@ plan_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
                                      &PyFrozenSet_Type, &known, &PyFrozenSet_Type, &exact, &send_additional,
                                      &ci_ok))
         return NULL;
+    if (!walkable((PyTypeObject *)cls))
+        return NULL;
+    if (!PyFrozenSet_CheckExact(known) || !PyFrozenSet_CheckExact(exact) || all_exact_str(known) != 1 ||
+        all_exact_str(exact) != 1) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "known and exact are frozensets of str");
+        return NULL;
+    }
+    unsigned int tag = version_tag_of((PyTypeObject *)cls);
+    if (tag == 0) {
+        PyErr_Format(PyExc_ValueError, "%s has no version tag: the compiled walk cannot notice it change",
+                     ((PyTypeObject *)cls)->tp_name);
+        return NULL;
+    }
     PlanObject *p = PyObject_GC_New(PlanObject, type);
     if (p == NULL)
         return NULL;
     p->cls = (PyTypeObject *)Py_NewRef(cls);
+    p->tag = tag;
     p->known = Py_NewRef(known);
     p->exact = Py_NewRef(exact);
     p->send_additional = send_additional;
     p->ci_ok = ci_ok;
     p->nfields = 0;
     p->nchecks = 0;
-    p->checks = NULL;
     p->fields = PyMem_Calloc(PyTuple_GET_SIZE(fields) + 1, sizeof(FieldSpec));
     p->checks = PyMem_Calloc(PyTuple_GET_SIZE(checks) + 1, sizeof(CheckSpec));
     PyObject_GC_Track(p);
@@ -265,22 +507,49 @@ plan_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         Py_DECREF(p);
         return PyErr_NoMemory();
     }
-    if (offset_of(extra_descr, &p->extra_offset) < 0)
+    if (slot_of(p->cls, extra_descr, &p->extra_offset) < 0)
         goto fail;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fields); i++) {
         p->nfields = i + 1;
-        if (parse_field(&p->fields[i], PyTuple_GET_ITEM(fields, i)) < 0)
+        if (parse_field(p, &p->fields[i], PyTuple_GET_ITEM(fields, i)) < 0)
             goto fail;
+        Py_ssize_t offset = p->fields[i].offset;
+        if (offset == p->extra_offset || field_at(p, offset) != &p->fields[i]) {
+            PyErr_SetString(PyExc_ValueError, "two fields of a plan share a slot");
+            goto fail;
+        }
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(checks); i++) {
         p->nchecks = i + 1;
-        if (parse_check(&p->checks[i], PyTuple_GET_ITEM(checks, i)) < 0)
+        if (parse_check(p, &p->checks[i], PyTuple_GET_ITEM(checks, i)) < 0)
             goto fail;
+    }
+    if (p->cls->tp_version_tag != p->tag) { /* the arguments' own code changed the class meanwhile */
+        PyErr_Format(PyExc_ValueError, "%s changed while its plan was built", p->cls->tp_name);
+        goto fail;
     }
     return (PyObject *)p;
 fail:
     Py_DECREF(p);
     return NULL;
+}
+
+/* Whether a class of the plan (its own, or a nested one's) changed since the plan was built. */
+static int
+plan_is_stale(PlanObject *p)
+{
+    if (p->cls == NULL || p->cls->tp_version_tag != p->tag)
+        return 1;
+    for (Py_ssize_t i = 0; i < p->nfields; i++)
+        if (p->fields[i].child != NULL && plan_is_stale(p->fields[i].child))
+            return 1;
+    return 0;
+}
+
+static PyObject *
+plan_get_stale(PlanObject *p, void *closure)
+{
+    return PyBool_FromLong(plan_is_stale(p));
 }
 
 static PyObject *
@@ -289,6 +558,11 @@ plan_repr(PlanObject *p)
     return PyUnicode_FromFormat("<batchprep plan of %s: %zd fields, %zd service rule checks>",
                                 p->cls ? p->cls->tp_name : "?", p->nfields, p->nchecks);
 }
+
+static PyGetSetDef plan_getset[] = {
+    {"stale", (getter)plan_get_stale, NULL, "Whether a class of the plan changed since the plan was built.", NULL},
+    {NULL},
+};
 
 static PyTypeObject Plan_Type = {
     PyVarObject_HEAD_INIT(NULL, 0)
@@ -301,11 +575,22 @@ static PyTypeObject Plan_Type = {
     .tp_traverse = (traverseproc)plan_traverse,
     .tp_clear = (inquiry)plan_clear,
     .tp_repr = (reprfunc)plan_repr,
+    .tp_getset = plan_getset,
 };
 
 /* ---- checks --------------------------------------------------------------------------------- */
 
-/* 1: passes, 0: give up (broken, or not certain). */
+/* Call a configured helper, held while it runs (a callback may configure() others in its place). */
+static PyObject *
+call_helper(PyObject *helper, PyObject *arg)
+{
+    Py_INCREF(helper);
+    PyObject *r = PyObject_CallOneArg(helper, arg);
+    Py_DECREF(helper);
+    return r;
+}
+
+/* 1: passes, 0: give up (broken, or not certain).  v is an exact str, held by the caller. */
 static int
 check_str(FieldSpec *f, PyObject *v)
 {
@@ -313,11 +598,11 @@ check_str(FieldSpec *f, PyObject *v)
     if ((f->min_length >= 0 && n < f->min_length) || (f->max_length >= 0 && n > f->max_length))
         return 0;
     if (f->pattern != Py_None) {
-        int known = PySet_Contains(f->matched, v);
+        int known = PySet_Contains(f->matched, v); /* exact str in a set of exact str: no Python code */
         if (known < 0)
             return 0;
         if (!known) {
-            PyObject *r = PyObject_CallOneArg(f->pattern, v);
+            PyObject *r = PyObject_CallOneArg(f->pattern, v); /* Python code: v stays held by the caller */
             if (r == NULL)
                 return 0;
             int ok = PyObject_IsTrue(r);
@@ -331,7 +616,8 @@ check_str(FieldSpec *f, PyObject *v)
     return 1;
 }
 
-/* A rule "breaks when v <op> limit": passes when the comparison is certainly false. */
+/* A rule "breaks when v <op> limit": passes when the comparison is certainly false.  v is an exact int
+   and the limit an exact int or float (checked when the plan was built): compared in C. */
 static int
 holds_against(PyObject *v, PyObject *limit, int op)
 {
@@ -368,15 +654,46 @@ relative_path(PyObject *s)
     return 1;
 }
 
+/* len({item.x for item in seq}) == len(seq), for a list or tuple held by the caller. */
 static int
-run_check(CheckSpec *c, PyObject *obj)
+unique_names(CheckSpec *c, PyObject *seq, Walk *w)
 {
-    PyObject *v[MAX_OFFSETS];
-    for (int i = 0; i < c->n; i++) {
-        v[i] = SLOT(obj, c->offsets[i]);
-        if (v[i] == NULL)
-            return 0;
+    if (seq == Py_None)
+        return 1;
+    if (!PyList_CheckExact(seq) && !PyTuple_CheckExact(seq))
+        return 0;
+    if (PySequence_Fast_GET_SIZE(seq) < 2)
+        return 1;
+    /* a dict sized up front: a set would be rehashed again and again as it grows, which costs more
+       than the inserts themselves once the names outgrow the CPU caches */
+    PyObject *seen = _PyDict_NewPresized(PySequence_Fast_GET_SIZE(seq));
+    if (seen == NULL)
+        return 0;
+    /* That allocation may have collected garbage, and a finalizer changed the list: its size and items
+       are read from here on, where no Python code runs (the items are exact model objects checked
+       against their plan, the names exact str, whose hash and == are C). */
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    int ok = 1;
+    for (Py_ssize_t i = 0; i < n && ok; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+        PyObject *name = takes(c->items, item, w) ? SLOT(item, c->item_offset) : NULL;
+        ok = name != NULL && PyUnicode_CheckExact(name) && PyDict_SetItem(seen, name, Py_None) == 0;
     }
+    ok = ok && PyDict_GET_SIZE(seen) == n;
+    Py_DECREF(seen);
+    return ok;
+}
+
+/* A service rule over obj's fields, read again here (callbacks ran since the field walk read them).
+   Only the unique check allocates (and so may run Python code): it holds the list it reads; the
+   other checks use each value at once, where nothing can run between the read and the use. */
+static int
+run_check(CheckSpec *c, PyObject *obj, Walk *w)
+{
+    PyObject *v[MAX_OFFSETS] = {NULL}; /* the operands: how many each operation has is checked when the plan is built */
+    for (int i = 0; i < c->n; i++)
+        if ((v[i] = SLOT(obj, c->offsets[i])) == NULL)
+            return 0;
     switch (c->op) {
     case OP_EXACTLY_ONE: {
         int given = 0;
@@ -394,38 +711,16 @@ run_check(CheckSpec *c, PyObject *obj)
                 return 0;
         return 1;
     case OP_NON_NEGATIVE:
-        for (int i = 0; i < c->n; i++) {
-            if (v[i] == Py_None)
-                continue;
-            if (!PyDelta_CheckExact(v[i]) && (PyObject *)Py_TYPE(v[i]) != wire_duration_type)
+        for (int i = 0; i < c->n; i++)
+            if (v[i] != Py_None &&
+                !((PyDelta_CheckExact(v[i]) || (PyObject *)Py_TYPE(v[i]) == wire_duration_type) &&
+                  PyDateTime_DELTA_GET_DAYS(v[i]) >= 0))
                 return 0;
-            if (PyDateTime_DELTA_GET_DAYS(v[i]) < 0)
-                return 0;
-        }
         return 1;
-    case OP_UNIQUE: { /* len({item.x for item in v0}) == len(v0) */
-        if (v[0] == Py_None)
-            return 1;
-        if (!PyList_CheckExact(v[0]) && !PyTuple_CheckExact(v[0]))
-            return 0;
-        PyObject *seq = v[0];
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-        if (n < 2)
-            return 1;
-        /* a dict sized for n keys up front: a set would be rehashed again and again as it grows,
-           which costs more than the inserts themselves once the names outgrow the CPU caches */
-        PyObject *seen = _PyDict_NewPresized(n);
-        if (seen == NULL)
-            return 0;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *x = SLOT(PySequence_Fast_GET_ITEM(seq, i), c->item_offset);
-            if (x == NULL || !PyUnicode_CheckExact(x) || PyDict_SetItem(seen, x, Py_None) < 0) {
-                Py_DECREF(seen);
-                return 0;
-            }
-        }
-        int ok = PyDict_GET_SIZE(seen) == n;
-        Py_DECREF(seen);
+    case OP_UNIQUE: {
+        Py_INCREF(v[0]); /* held: the check allocates, and a finalizer may replace the list meanwhile */
+        int ok = unique_names(c, v[0], w);
+        Py_DECREF(v[0]);
         return ok;
     }
     }
@@ -434,20 +729,38 @@ run_check(CheckSpec *c, PyObject *obj)
 
 /* ---- serialize / validate / as_dict ------------------------------------------------------------ */
 
-static PyObject *walk(PlanObject *p, PyObject *obj, const Mode *m, int build);
+static PyObject *walk(PlanObject *p, PyObject *obj, Walk *w, int build);
 
+/* A new list of n empty places, hidden from the collector (gc.get_objects()) until it is full. */
+static PyObject *
+new_list(Py_ssize_t n)
+{
+    PyObject *out = PyList_New(n);
+    if (out != NULL)
+        PyObject_GC_UnTrack(out);
+    return out;
+}
+
+static PyObject *
+full_list(PyObject *out)
+{
+    PyObject_GC_Track(out);
+    return out;
+}
+
+/* v is held by the caller. */
 static PyObject *
 dump_duration(PyObject *v, int build)
 {
     if (PyDelta_CheckExact(v)) {
         if (!build)
             return Py_NewRef(Py_None);
-        PyObject *text = PyDict_GetItemWithError(format_cache, v);
+        PyObject *text = PyDict_GetItemWithError(format_cache, v); /* timedelta hash and ==: C */
         if (text != NULL)
             return Py_NewRef(text);
         if (PyErr_Occurred())
             return NULL;
-        return PyObject_CallOneArg(format_duration, v);
+        return call_helper(format_duration, v);
     }
     if ((PyObject *)Py_TYPE(v) == wire_duration_type) {
         PyObject *text = PyObject_GetAttr(v, str_wire_text);
@@ -458,10 +771,11 @@ dump_duration(PyObject *v, int build)
     return NULL;
 }
 
-/* The wire value of one field's value, or NULL to give up. */
+/* The wire value of one field's value, or NULL to give up.  v is held by the caller. */
 static PyObject *
-dump_value(FieldSpec *f, PyObject *v, const Mode *m, int build)
+dump_value(FieldSpec *f, PyObject *v, Walk *w, int build)
 {
+    const Mode *m = w->m;
     switch (f->kind) {
     case K_STR:
         if (!PyUnicode_CheckExact(v) || (m->strict && !f->readonly && !check_str(f, v)))
@@ -482,6 +796,7 @@ dump_value(FieldSpec *f, PyObject *v, const Mode *m, int build)
             return NULL;
         if (!build)
             return Py_NewRef(Py_None);
+        /* a member's hash may be Python code; the table is the plan's own, and the text taken at once */
         PyObject *text = PyDict_GetItemWithError(f->enum_dump, v);
         if (text != NULL)
             return Py_NewRef(text);
@@ -490,14 +805,12 @@ dump_value(FieldSpec *f, PyObject *v, const Mode *m, int build)
         return PyObject_CallOneArg(f->enum_dumper, v);
     }
     case K_MODEL:
-        if (Py_TYPE(v) != f->child->cls)
-            return NULL;
-        return walk(f->child, v, m, build);
+        return walk(f->child, v, w, build);
     case K_LIST_MODEL: {
         if (!PyList_CheckExact(v) && !PyTuple_CheckExact(v))
             return NULL;
         Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
-        PyObject *out = build ? PyList_New(n) : NULL;
+        PyObject *out = build ? new_list(n) : NULL;
         if (build && out == NULL)
             return NULL;
         for (Py_ssize_t i = 0; i < n; i++) {
@@ -505,33 +818,37 @@ dump_value(FieldSpec *f, PyObject *v, const Mode *m, int build)
                 Py_XDECREF(out);
                 return NULL;
             }
-            /* held while walked: a callback can let another thread change the list */
-            PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(v, i));
-            PyObject *w = Py_TYPE(item) == f->child->cls ? walk(f->child, item, m, build) : NULL;
+            PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(v, i)); /* held while walked */
+            PyObject *r = walk(f->child, item, w, build);
             Py_DECREF(item);
-            if (w == NULL) {
+            if (r == NULL) {
                 Py_XDECREF(out);
                 return NULL;
             }
             if (build)
-                PyList_SET_ITEM(out, i, w);
+                PyList_SET_ITEM(out, i, r);
             else
-                Py_DECREF(w);
+                Py_DECREF(r);
         }
-        return build ? out : Py_NewRef(Py_None);
+        return build ? full_list(out) : Py_NewRef(Py_None);
     }
     }
     return NULL;
 }
 
+/* obj is held by the caller. */
 static PyObject *
-walk(PlanObject *p, PyObject *obj, const Mode *m, int build)
+walk(PlanObject *p, PyObject *obj, Walk *w, int build)
 {
+    const Mode *m = w->m;
+    if (!takes(p, obj, w))
+        return NULL;
     if (Py_EnterRecursiveCall(" while serializing a batchprep model"))
         return NULL;
     PyObject *out = NULL;
     if (build) {
-        /* sized to the values present: a dict sized for every field of a sparse object wastes memory */
+        /* sized to the values present (only counted here: the allocation may collect, and the slots
+           are read again below); a dict sized for every field of a sparse object wastes memory */
         Py_ssize_t present = 0;
         for (Py_ssize_t i = 0; i < p->nfields; i++) {
             PyObject *v = SLOT(obj, p->fields[i].offset);
@@ -551,19 +868,19 @@ walk(PlanObject *p, PyObject *obj, const Mode *m, int build)
             continue;
         }
         int write = build && !(f->readonly && !m->keep_readonly);
-        Py_INCREF(v); /* a callback could replace the attribute */
-        PyObject *w = dump_value(f, v, m, write);
+        Py_INCREF(v); /* held while walked: a callback can replace the attribute */
+        PyObject *r = dump_value(f, v, w, write);
         Py_DECREF(v);
-        if (w == NULL)
+        if (r == NULL)
             goto fail;
-        int err = write ? PyDict_SetItem(out, m->attr_keys ? f->attr_key : f->wire_key, w) : 0;
-        Py_DECREF(w);
+        int err = write ? PyDict_SetItem(out, m->attr_keys ? f->attr_key : f->wire_key, r) : 0;
+        Py_DECREF(r);
         if (err < 0)
             goto fail;
     }
     if (m->strict)
         for (Py_ssize_t i = 0; i < p->nchecks; i++)
-            if (!run_check(&p->checks[i], obj))
+            if (!run_check(&p->checks[i], obj, w))
                 goto fail;
     if (m->additional < 0 ? p->send_additional : m->additional) {
         PyObject *extra = SLOT(obj, p->extra_offset);
@@ -580,10 +897,11 @@ fail:
 
 /* ---- deserialize / from_dict ----------------------------------------------------------------- */
 
-static PyObject *load(PlanObject *p, PyObject *data, const Mode *m);
+static PyObject *load(PlanObject *p, PyObject *data, Walk *w);
 
+/* v is held by the caller. */
 static PyObject *
-load_value(FieldSpec *f, PyObject *v, const Mode *m)
+load_value(FieldSpec *f, PyObject *v, Walk *w)
 {
     switch (f->kind) {
     case K_STR:
@@ -594,16 +912,16 @@ load_value(FieldSpec *f, PyObject *v, const Mode *m)
         return (v == Py_True || v == Py_False) ? Py_NewRef(v) : NULL;
     case K_DURATION:
         if (PyUnicode_CheckExact(v)) {
-            PyObject *known = PyDict_GetItemWithError(parsed_cache, v);
+            PyObject *known = PyDict_GetItemWithError(parsed_cache, v); /* exact str: no Python code */
             if (known != NULL)
                 return Py_NewRef(known);
             if (PyErr_Occurred())
                 return NULL;
         }
-        return PyObject_CallOneArg(load_duration, v);
+        return call_helper(load_duration, v);
     case K_ENUM:
         if (PyUnicode_CheckExact(v)) {
-            PyObject *member = PyDict_GetItemWithError(f->enum_load, v);
+            PyObject *member = PyDict_GetItemWithError(f->enum_load, v); /* exact str: no Python code */
             if (member != NULL)
                 return Py_NewRef(member);
             if (PyErr_Occurred())
@@ -611,12 +929,12 @@ load_value(FieldSpec *f, PyObject *v, const Mode *m)
         }
         return PyObject_CallOneArg(f->enum_loader, v);
     case K_MODEL:
-        return load(f->child, v, m);
+        return load(f->child, v, w);
     case K_LIST_MODEL: {
         if (!PyList_CheckExact(v))
             return NULL;
         Py_ssize_t n = PyList_GET_SIZE(v);
-        PyObject *out = PyList_New(n);
+        PyObject *out = new_list(n);
         if (out == NULL)
             return NULL;
         for (Py_ssize_t i = 0; i < n; i++) {
@@ -624,8 +942,8 @@ load_value(FieldSpec *f, PyObject *v, const Mode *m)
                 Py_DECREF(out);
                 return NULL;
             }
-            PyObject *source = Py_NewRef(PyList_GET_ITEM(v, i));
-            PyObject *item = load(f->child, source, m);
+            PyObject *source = Py_NewRef(PyList_GET_ITEM(v, i)); /* held while read */
+            PyObject *item = load(f->child, source, w);
             Py_DECREF(source);
             if (item == NULL) {
                 Py_DECREF(out);
@@ -633,35 +951,45 @@ load_value(FieldSpec *f, PyObject *v, const Mode *m)
             }
             PyList_SET_ITEM(out, i, item);
         }
-        return out;
+        return full_list(out);
     }
     }
     return NULL;
 }
 
-static PyObject *
-lookup(PyObject *data, PyObject *key)
+/* Whether every key of the document is an exact str (and, for case-insensitive reading, one of the
+   exact spellings): then no lookup runs Python code, and the Python reader takes every other document. */
+static int
+plain_keys(PlanObject *p, PyObject *data, int exact_only)
 {
-    return PyDict_GetItemWithError(data, key); /* borrowed; NULL when missing (or on error) */
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(data, &pos, &key, &value))
+        if (!PyUnicode_CheckExact(key) || (exact_only && PySet_Contains(p->exact, key) != 1))
+            return 0;
+    return 1;
 }
 
+/* data is held by the caller. */
 static PyObject *
-load(PlanObject *p, PyObject *data, const Mode *m)
+load(PlanObject *p, PyObject *data, Walk *w)
 {
+    const Mode *m = w->m;
     if (!PyDict_CheckExact(data))
         return NULL; /* a dict subclass, a model instance, or not an object at all */
-    if (m->ci) {
-        /* msrest's case-insensitive lookups; here only when every key is spelt exactly */
-        if (!p->ci_ok)
-            return NULL;
-        Py_ssize_t pos = 0;
-        PyObject *key, *value;
-        while (PyDict_Next(data, &pos, &key, &value))
-            if (!PyUnicode_CheckExact(key) || PySet_Contains(p->exact, key) != 1)
-                return NULL;
+    if (p->cls == NULL)
+        return NULL;
+    if (p->cls->tp_version_tag != p->tag) {
+        w->stale = 1;
+        return NULL;
     }
+    /* msrest's case-insensitive lookups: here only when every key is spelt exactly */
+    if ((m->ci && !p->ci_ok) || !plain_keys(p, data, m->ci))
+        return NULL;
     if (Py_EnterRecursiveCall(" while deserializing a batchprep model"))
         return NULL;
+    /* may collect: the document is read afresh below, each value held while it is read, and the new
+       object's empty slots only ever hold what this function put there */
     PyObject *obj = p->cls->tp_alloc(p->cls, 0);
     if (obj == NULL)
         goto fail;
@@ -670,47 +998,50 @@ load(PlanObject *p, PyObject *data, const Mode *m)
         FieldSpec *f = &p->fields[i];
         PyObject *v;
         if (m->ci) {
-            v = lookup(data, f->attr_key);
+            v = PyDict_GetItemWithError(data, f->attr_key);
             if ((v == NULL || v == Py_None) && f->attr_key != f->wire_key && !PyErr_Occurred())
-                v = lookup(data, f->wire_key);
+                v = PyDict_GetItemWithError(data, f->wire_key);
         }
         else {
-            v = lookup(data, f->wire_key);
+            v = PyDict_GetItemWithError(data, f->wire_key);
             found += v != NULL;
         }
         if (v == NULL && PyErr_Occurred())
             goto fail;
-        PyObject *w;
+        PyObject *r;
         if (v == NULL || v == Py_None)
-            w = Py_NewRef(Py_None);
+            r = Py_NewRef(Py_None);
         else {
             Py_INCREF(v); /* held while read: a callback can let another thread change the document */
-            w = load_value(f, v, m);
+            r = load_value(f, v, w);
             Py_DECREF(v);
         }
-        if (w == NULL)
+        if (r == NULL)
             goto fail;
-        SLOT(obj, f->offset) = w;
+        Py_XSETREF(SLOT(obj, f->offset), r);
     }
     PyObject *extra = NULL;
     if (m->ci || found != PyDict_GET_SIZE(data)) {
-        Py_ssize_t pos = 0;
+        Py_ssize_t size = PyDict_GET_SIZE(data), pos = 0;
         PyObject *key, *value;
         while (PyDict_Next(data, &pos, &key, &value)) {
             if (!PyUnicode_CheckExact(key))
-                goto fail_extra; /* a key whose hash or == is Python code: the Python reader takes it */
+                goto fail_extra; /* put there by a callback since the first look: the Python reader takes it */
             int known = PySet_Contains(p->known, key);
             if (known < 0)
                 goto fail_extra;
             if (known)
                 continue;
-            if (extra == NULL && (extra = PyDict_New()) == NULL)
-                goto fail;
-            if (PyDict_SetItem(extra, key, value) < 0)
+            Py_INCREF(key); /* held: creating the dict below may collect, and a finalizer change the document */
+            Py_INCREF(value);
+            int err = (extra == NULL && (extra = PyDict_New()) == NULL) || PyDict_SetItem(extra, key, value) < 0;
+            Py_DECREF(key);
+            Py_DECREF(value);
+            if (err || PyDict_GET_SIZE(data) != size) /* changed while read: Python would raise */
                 goto fail_extra;
         }
     }
-    SLOT(obj, p->extra_offset) = extra ? extra : Py_NewRef(Py_None);
+    Py_XSETREF(SLOT(obj, p->extra_offset), extra ? extra : Py_NewRef(Py_None));
     Py_LeaveRecursiveCall();
     return obj;
 fail_extra:
@@ -723,26 +1054,32 @@ fail:
 
 /* ---- codecs ---------------------------------------------------------------------------------- */
 
-/* The compiled answer, or NULL (exception state unspecified) to ask the Python function. */
+/* The compiled answer, or NULL (exception state unspecified) to ask the Python function.  Notes in
+   *stale whether the walk met a class changed since its plan was built. */
 static PyObject *
-native(CodecObject *c, PyObject *arg)
+native(CodecObject *c, PyObject *arg, int *stale)
 {
+    if (c->stale || c->plan == NULL)
+        return NULL;
+    PlanObject *p = (PlanObject *)Py_NewRef(c->plan);
+    Walk w = {.m = &c->mode, .stale = 0};
+    PyObject *r = NULL;
     switch (c->op) {
     case C_SERIALIZE:
-        return Py_TYPE(arg) == c->plan->cls ? walk(c->plan, arg, &c->mode, 1) : NULL;
-    case C_VALIDATE: {
-        if (Py_TYPE(arg) != c->plan->cls)
-            return NULL;
-        PyObject *r = walk(c->plan, arg, &c->mode, 0);
-        if (r == NULL)
-            return NULL;
-        Py_DECREF(r);
-        return Py_NewRef(Py_True);
-    }
+        r = walk(p, arg, &w, 1);
+        break;
+    case C_VALIDATE:
+        r = walk(p, arg, &w, 0);
+        if (r != NULL)
+            Py_SETREF(r, Py_NewRef(Py_True));
+        break;
     case C_LOAD:
-        return load(c->plan, arg, &c->mode);
+        r = load(p, arg, &w);
+        break;
     }
-    return NULL;
+    Py_DECREF(p);
+    *stale = w.stale;
+    return r;
 }
 
 /* KeyboardInterrupt or SystemExit raised in a callback: never swallowed by giving up. */
@@ -752,22 +1089,57 @@ interrupted(void)
     return PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_Exception);
 }
 
+/* A class of the codec's plan changed: ask Python from now on, and let batchprep build new codecs.
+   -1 only for an interrupt raised by that; other errors of the hook are reported, not raised. */
+static int
+went_stale(CodecObject *c)
+{
+    c->stale = 1;
+    PyObject *hook = on_stale, *cls = c->plan ? (PyObject *)c->plan->cls : NULL;
+    if (hook == NULL || cls == NULL)
+        return 0;
+    Py_INCREF(hook);
+    Py_INCREF(cls);
+    PyObject *r = PyObject_CallOneArg(hook, cls);
+    Py_DECREF(cls);
+    Py_DECREF(hook);
+    if (r != NULL) {
+        Py_DECREF(r);
+        return 0;
+    }
+    if (interrupted())
+        return -1;
+    PyErr_WriteUnraisable((PyObject *)c);
+    return 0;
+}
+
 static PyObject *
 codec_vectorcall(CodecObject *c, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
+    if (c->wrapped == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "this compiled codec has been cleared");
+        return NULL;
+    }
     if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL) {
-        PyObject *r = native(c, args[0]);
+        int stale = 0;
+        PyObject *r = native(c, args[0], &stale);
         if (r != NULL || interrupted())
             return r;
         PyErr_Clear();
+        if (stale && !c->stale && went_stale(c) < 0)
+            return NULL;
     }
-    return PyObject_Vectorcall(c->wrapped, args, nargsf, kwnames);
+    PyObject *wrapped = Py_NewRef(c->wrapped);
+    PyObject *r = PyObject_Vectorcall(wrapped, args, nargsf, kwnames);
+    Py_DECREF(wrapped);
+    return r;
 }
 
 static PyObject *
 codec_native(CodecObject *c, PyObject *arg)
 {
-    PyObject *r = native(c, arg);
+    int stale = 0;
+    PyObject *r = native(c, arg, &stale);
     if (r != NULL || interrupted())
         return r;
     PyErr_Clear();
@@ -797,12 +1169,17 @@ codec_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_TypeError, "wrapped must be the generated Python function");
         return NULL;
     }
+    if (((PlanObject *)plan)->cls == NULL) {
+        PyErr_SetString(PyExc_ValueError, "the plan has been cleared");
+        return NULL;
+    }
     CodecObject *c = PyObject_GC_New(CodecObject, type);
     if (c == NULL)
         return NULL;
     c->vectorcall = (vectorcallfunc)codec_vectorcall;
     c->plan = (PlanObject *)Py_NewRef(plan);
     c->op = op;
+    c->stale = 0;
     c->mode = (Mode){.build = op != C_VALIDATE, .attr_keys = attr_keys, .keep_readonly = keep_readonly,
                      .strict = strict, .additional = additional, .ci = ci};
     c->wrapped = Py_NewRef(wrapped);
@@ -846,13 +1223,22 @@ codec_dealloc(CodecObject *c)
 static PyObject *
 codec_repr(CodecObject *c)
 {
-    return PyUnicode_FromFormat("<compiled %U of %U, falls back to %R>", c->name, c->qualname, c->wrapped);
+    if (c->name == NULL || c->qualname == NULL || c->wrapped == NULL)
+        return PyUnicode_FromString("<compiled codec, cleared>");
+    return PyUnicode_FromFormat("<compiled %U of %U, falls back to %R%s>", c->name, c->qualname, c->wrapped,
+                                c->stale ? ", stale" : "");
 }
 
 static PyObject *
 codec_get_plan(CodecObject *c, void *closure)
 {
-    return Py_NewRef(c->plan);
+    return Py_NewRef(c->plan ? (PyObject *)c->plan : Py_None);
+}
+
+static PyObject *
+codec_get_stale(CodecObject *c, void *closure)
+{
+    return PyBool_FromLong(c->stale);
 }
 
 static PyMethodDef codec_methods[] = {
@@ -873,6 +1259,8 @@ static PyMemberDef codec_members[] = {
 
 static PyGetSetDef codec_getset[] = {
     {"plan", (getter)codec_get_plan, NULL, "The plan the codec walks.", NULL},
+    {"stale", (getter)codec_get_stale, NULL,
+     "Whether a class of the plan changed since it was built (the codec then always asks Python).", NULL},
     {NULL},
 };
 
@@ -899,48 +1287,73 @@ static PyTypeObject Codec_Type = {
 static PyObject *
 configure(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    PyObject *fc, *fd, *pc, *ld, *wd;
-    static char *kwlist[] = {"format_cache", "format_duration", "parsed_cache", "load_duration", "wire_duration", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!OO!:configure", kwlist, &PyDict_Type, &fc, &fd,
-                                     &PyDict_Type, &pc, &ld, &PyType_Type, &wd))
+    PyObject *fc, *fd, *pc, *ld, *wd, *stale = Py_None;
+    static char *kwlist[] = {"format_cache", "format_duration", "parsed_cache", "load_duration", "wire_duration",
+                             "on_stale", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!OO!|O:configure", kwlist, &PyDict_Type, &fc, &fd,
+                                     &PyDict_Type, &pc, &ld, &PyType_Type, &wd, &stale))
         return NULL;
+    if (!PyDict_CheckExact(fc) || !PyDict_CheckExact(pc)) {
+        PyErr_SetString(PyExc_TypeError, "the duration caches are dicts");
+        return NULL;
+    }
+    if (!PyCallable_Check(fd) || !PyCallable_Check(ld) || (stale != Py_None && !PyCallable_Check(stale))) {
+        PyErr_SetString(PyExc_TypeError, "format_duration, load_duration and on_stale are callables");
+        return NULL;
+    }
+    if (!PyType_IsSubtype((PyTypeObject *)wd, PyDateTimeAPI->DeltaType)) {
+        PyErr_SetString(PyExc_TypeError, "wire_duration is a subclass of datetime.timedelta");
+        return NULL;
+    }
     Py_XSETREF(format_cache, Py_NewRef(fc));
     Py_XSETREF(format_duration, Py_NewRef(fd));
     Py_XSETREF(parsed_cache, Py_NewRef(pc));
     Py_XSETREF(load_duration, Py_NewRef(ld));
     Py_XSETREF(wire_duration_type, Py_NewRef(wd));
+    Py_XSETREF(on_stale, stale == Py_None ? NULL : Py_NewRef(stale));
     Py_RETURN_NONE;
+}
+
+static PyObject *
+version_tag(PyObject *module, PyObject *cls)
+{
+    if (!PyType_Check(cls)) {
+        PyErr_Format(PyExc_TypeError, "version_tag() takes a class, not %R", cls);
+        return NULL;
+    }
+    return PyLong_FromUnsignedLong(version_tag_of((PyTypeObject *)cls));
 }
 
 static PyMethodDef module_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
-     "Hand over batchprep.durations' caches and helpers (called once, by batchprep._codegen.native)."},
+     "Hand over batchprep.durations' caches and helpers, and the function told about a changed class "
+     "(called by batchprep._codegen.native)."},
+    {"version_tag", (PyCFunction)version_tag, METH_O,
+     "The version tag CPython gives the class (assigned now if needed); 0 when it cannot have one, and "
+     "then no plan can be built for it."},
     {NULL},
 };
 
-static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT,
-    .m_name = "batchprep._speedups",
-    .m_doc = "Compiled fast paths for batchprep's codecs (see src/batchprep/_codegen/native.py).",
-    .m_size = -1,
-    .m_methods = module_methods,
-};
-
-PyMODINIT_FUNC
-PyInit__speedups(void)
+static int
+module_exec(PyObject *m)
 {
-    PyDateTime_IMPORT;
-    if (PyDateTimeAPI == NULL)
-        return NULL;
-    str_wire_text = PyUnicode_InternFromString("wire_text");
-    str_dotdot = PyUnicode_InternFromString("..");
-    if (str_wire_text == NULL || str_dotdot == NULL)
-        return NULL;
+    if (PyInterpreterState_Get() != PyInterpreterState_Main()) {
+        PyErr_SetString(PyExc_ImportError, "batchprep._speedups holds process-wide state: main interpreter only");
+        return -1;
+    }
+    if (PyDateTimeAPI == NULL) {
+        PyDateTime_IMPORT;
+        if (PyDateTimeAPI == NULL)
+            return -1;
+    }
+    if (str_wire_text == NULL && (str_wire_text = PyUnicode_InternFromString("wire_text")) == NULL)
+        return -1;
+    if (str_dotdot == NULL && (str_dotdot = PyUnicode_InternFromString("..")) == NULL)
+        return -1;
+    if (str_init == NULL && (str_init = PyUnicode_InternFromString("__init__")) == NULL)
+        return -1;
     if (PyType_Ready(&Plan_Type) < 0 || PyType_Ready(&Codec_Type) < 0)
-        return NULL;
-    PyObject *m = PyModule_Create(&module_def);
-    if (m == NULL)
-        return NULL;
+        return -1;
     if (PyModule_AddIntConstant(m, "ABI_VERSION", ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(m, "STR", K_STR) < 0 || PyModule_AddIntConstant(m, "INT", K_INT) < 0 ||
         PyModule_AddIntConstant(m, "BOOL", K_BOOL) < 0 || PyModule_AddIntConstant(m, "DURATION", K_DURATION) < 0 ||
@@ -955,9 +1368,33 @@ PyInit__speedups(void)
         PyModule_AddIntConstant(m, "SERIALIZE", C_SERIALIZE) < 0 ||
         PyModule_AddIntConstant(m, "VALIDATE", C_VALIDATE) < 0 || PyModule_AddIntConstant(m, "LOAD", C_LOAD) < 0 ||
         PyModule_AddObjectRef(m, "Plan", (PyObject *)&Plan_Type) < 0 ||
-        PyModule_AddObjectRef(m, "Codec", (PyObject *)&Codec_Type) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
+        PyModule_AddObjectRef(m, "Codec", (PyObject *)&Codec_Type) < 0)
+        return -1;
+    return 0;
+}
+
+static PyModuleDef_Slot module_slots[] = {
+    {Py_mod_exec, module_exec},
+#ifdef Py_mod_multiple_interpreters
+    {Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED},
+#endif
+#ifdef Py_mod_gil
+    {Py_mod_gil, Py_MOD_GIL_USED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "batchprep._speedups",
+    .m_doc = "Compiled fast paths for batchprep's codecs (see src/batchprep/_codegen/native.py).",
+    .m_size = 0,
+    .m_methods = module_methods,
+    .m_slots = module_slots,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModuleDef_Init(&module_def);
 }

@@ -48,7 +48,7 @@ def compiled(cls: Any, family: str, mode: Any = None) -> Callable[..., Any]:
     can take the class (see `native`); the codec's ``__wrapped__`` is the Python function.
     """
     fn: Callable[..., Any] | None = cls.__dict__["_bp_compiled"].get((family, mode, "native"))
-    if fn is not None:
+    if fn is not None and not _native.outdated(fn):
         return fn
     with _lock:
         pending: dict[tuple[Any, str, Any], Callable[..., Any]] = {}

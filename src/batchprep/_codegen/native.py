@@ -9,7 +9,11 @@ what it returns.
 
 A class gets no plan (and keeps the Python function alone) when a field has a type or rule the walk
 does not know, an attribute is not a plain slot, the class has its own ``__new__``,
-``__getattribute__`` or ``__setattr__``, or a service rule has no ``native`` form.  Set ``BATCHPREP_PURE_PYTHON=1`` to switch the compiled paths off.
+``__getattribute__``, ``__getattr__``, ``__setattr__`` or ``__delattr__``, CPython cannot give it a
+version tag, or a service rule has no ``native`` form (or one with more operands than the walk reads).
+A plan remembers its class's version tag: when a class changes after its plan was built (a property
+put over a field, say), the walk gives up and `forget_stale` drops the compiled codecs, which are then
+built again for the class as it is.  Set ``BATCHPREP_PURE_PYTHON=1`` to switch the compiled paths off.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from batchprep import _primitives, _rules, _types, durations
 from batchprep._codegen._nodes import is_enum, is_model
 
 #: The plan format this module writes; the extension says which one it reads.
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 try:
     from batchprep import _speedups as _ext  # type: ignore[attr-defined]
@@ -48,8 +52,20 @@ def _enabled() -> bool:
         parsed_cache=durations._parsed,
         load_duration=_primitives.CODECS["duration"].load,
         wire_duration=durations.WireDuration,
+        on_stale=forget_stale,
     )
     return True
+
+
+def forget_stale(cls: type) -> None:
+    """Called by the walk when ``cls`` (or a class it contains) changed after its plan was built.
+
+    Every compiled codec and plan is dropped (the generated Python functions stay): the next call
+    builds them again, for the classes as they are now.
+    """
+    from batchprep import model  # the walk calls this long after the import
+
+    model.forget_compiled(lambda key: type(key) is str or key[0] == "plan" or key[-1] == "native")
 
 
 #: Whether the compiled codecs are in use.
@@ -61,6 +77,8 @@ _KIND_RULES = {
     "STR": {"min_length", "max_length", "pattern"},
     "INT": {"minimum", "maximum", "minimum_ex", "maximum_ex"},
 }
+#: The most fields one compiled rule reads (MAX_OFFSETS in _speedups.c).
+_MAX_OPERANDS = 4
 _PRIMITIVE_KINDS = {"str": "STR", "int": "INT", "bool": "BOOL", "duration": "DURATION"}
 _CHECK_OPS = {
     "exactly_one": "EXACTLY_ONE",
@@ -107,11 +125,18 @@ def accelerate(cls: Any, family: str, mode: Any, fn: Any) -> Any:
     )
 
 
+def outdated(fn: Any) -> bool:
+    """Whether ``fn`` is a compiled codec whose plan no longer matches its classes (then build it again)."""
+    return ENABLED and type(fn) is _ext.Codec and (fn.stale or fn.plan is None or fn.plan.stale)
+
+
 def plan_of(cls: Any, building: frozenset[type] = frozenset()) -> Any:
     """The plan of ``cls`` (cached on the class), or None when the compiled walk cannot take it."""
     cache = cls.__dict__["_bp_compiled"]
     if _PLAN_KEY in cache:
-        return cache[_PLAN_KEY]
+        known = cache[_PLAN_KEY]
+        if known is None or not known.stale:
+            return known
     if cls in building:  # a class that contains itself: the walk would need a plan before it exists
         return None
     plan = _make_plan(cls, building | {cls})
@@ -134,7 +159,9 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
     if (
         cls.__new__ is not object.__new__
         or cls.__getattribute__ is not object.__getattribute__
+        or hasattr(cls, "__getattr__")
         or cls.__setattr__ is not object.__setattr__
+        or cls.__delattr__ is not object.__delattr__
     ):
         return None
     extra = _slot(cls, "_bp_extra")
@@ -156,17 +183,27 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
             if check is None:
                 return None
             checks.append(check)
+    if _ext.version_tag(cls) == 0:  # CPython could not tell the walk when the class changes
+        return None
     spellings = {name for f in cls._bp_fields for name in (f.name, f.wire_key)}
-    return _ext.Plan(
-        cls=cls,
-        extra=extra,
-        fields=tuple(fields),
-        checks=tuple(checks),
-        known=frozenset(f.wire_key for f in cls._bp_fields),
-        exact=frozenset(spellings),
-        send_additional=bool(cls._bp_send_additional),
-        ci_ok=len({name.lower() for name in spellings}) == len(spellings),
-    )
+    try:
+        return _ext.Plan(
+            cls=cls,
+            extra=extra,
+            fields=tuple(fields),
+            checks=tuple(checks),
+            known=frozenset(f.wire_key for f in cls._bp_fields),
+            exact=frozenset(spellings),
+            send_additional=bool(cls._bp_send_additional),
+            ci_ok=len({name.lower() for name in spellings}) == len(spellings),
+        )
+    except (TypeError, ValueError) as err:  # the extension refuses a plan: never guess, use Python
+        warnings.warn(
+            f"batchprep: no compiled codecs for {cls.__qualname__} ({err}); it uses its generated Python functions",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
 
 
 def _field_spec(cls: Any, f: Any, resolved: dict[str, type], building: frozenset[type]) -> tuple[Any, ...] | None:
@@ -225,7 +262,8 @@ def _field_spec(cls: Any, f: Any, resolved: dict[str, type], building: frozenset
 
 
 def _check_spec(cls: Any, op: str, names: list[str], resolved: dict[str, type]) -> tuple[Any, ...] | None:
-    if op not in _CHECK_OPS:
+    # The forms were checked when the class was created (batchprep.model); the walk reads up to 4 fields.
+    if op not in _CHECK_OPS or len(names) > _MAX_OPERANDS:
         return None
     item = None
     if op == "unique":
