@@ -17,7 +17,19 @@ import click
 from batchprep import __version__
 from batchprep.lint import Report, check_text
 
-__all__ = ["EXIT_UNREADABLE", "Finding", "Unreadable", "cli", "findings", "json_text", "main", "plural", "read"]
+__all__ = [
+    "EXIT_UNREADABLE",
+    "Finding",
+    "Unreadable",
+    "cli",
+    "findings",
+    "json_text",
+    "load",
+    "main",
+    "no_yaml",
+    "plural",
+    "read",
+]
 
 #: The exit code for a usage error or a file that cannot be read (click uses 2 for usage errors too).
 EXIT_UNREADABLE = 2
@@ -48,18 +60,28 @@ class Finding:
         return asdict(self)
 
 
-def read(file: str) -> Report:
-    """Read and check one file: YAML if its name ends in .yaml or .yml, JSON otherwise."""
+def load(file: str) -> bytes:
+    """The bytes of a file, or `Unreadable` saying why there are none."""
     try:
-        data = Path(file).read_bytes()
+        return Path(file).read_bytes()
     except OSError as err:
         raise Unreadable(f"cannot read {file}: {err.strerror or err}") from None
+
+
+def no_yaml(file: str) -> Unreadable:
+    """The error for a YAML file when PyYAML is not installed."""
+    return Unreadable(f"cannot read {file}: YAML files need PyYAML: pip install 'batchprep[yaml]'")
+
+
+def read(file: str) -> Report:
+    """Read and check one file: YAML if its name ends in .yaml or .yml, JSON otherwise."""
+    data = load(file)
     if not file.lower().endswith(_YAML_SUFFIXES):
         return check_text(data)
     try:
         return check_text(data, syntax="yaml")
     except ImportError:
-        raise Unreadable(f"cannot read {file}: YAML files need PyYAML: pip install 'batchprep[yaml]'") from None
+        raise no_yaml(file) from None
 
 
 def findings(file: str, report: Report) -> list[Finding]:

@@ -85,7 +85,8 @@ class Invocation:
     Attributes:
         kind: `posix` (sh, bash...), `cmd` or `powershell`.
         shell: The shell's program name (`bash`, `cmd`).
-        index: Which word of the command line names the shell.
+        index: Which word of the command line names the shell; when it is not the program the node
+            starts (`docker run image bash -c '...'`), the shell runs inside that program.
         script: The script the shell runs, or `None` when it runs a script file or reads stdin.
         script_word: For POSIX shells, the word holding the script.
         offsets: For each character of `script`, its index in the command line.
@@ -106,7 +107,10 @@ class Invocation:
 
 
 def find_shell(words: Sequence[Word], text: str) -> Invocation | None:
-    """The shell a command line starts, if its program (behind `env`, `sudo`...) is one.
+    """The shell a command line starts: its program (behind `env`, `sudo`...), or a later `sh -c`.
+
+    A later `<shell> -c` (`docker run image bash -c '...'`, `ssh host sh -c '...'`) is found too: its
+    script is shell script, though it runs inside that program rather than on the node itself.
 
     Args:
         words: The command line split as the node splits it.
@@ -120,6 +124,9 @@ def find_shell(words: Sequence[Word], text: str) -> Invocation | None:
     lowered = name.lower()
     if name in POSIX_SHELLS:
         return _posix(words, index, name)
+    for later in range(index + 1, len(words) - 1):  # docker run image bash -c '...', ssh host sh -c '...'
+        if program_name(argv[later]) in POSIX_SHELLS - {"busybox"} and re.fullmatch(r"-[a-z]*c[a-z]*", argv[later + 1]):
+            return _posix(words, later, program_name(argv[later]))
     if lowered == "cmd":
         return _rest_of_line(words, text, index, "cmd", lambda w: w.lower() in ("/c", "/k", "/r"))
     if lowered in ("powershell", "pwsh"):
