@@ -226,6 +226,7 @@ def test_what_the_reader_does_not_reason_about_is_said() -> None:
         ("server & sleep 1; curl localhost", []),
         ("f() { false; }; f", []),
         ("cd a; set -e; cd b; make", ["cd a"]),
+        ("cd a; robocopy x y; exit 0", ["cd a"]),
     ],
 )
 def test_unhandled_failures(script: str, unhandled: list[str]) -> None:

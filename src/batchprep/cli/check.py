@@ -6,21 +6,10 @@ from pathlib import Path
 
 import click
 
-from batchprep.cli._app import EXIT_UNREADABLE, Unreadable, cli, load, no_yaml, plural
+from batchprep.cli._app import EXIT_UNREADABLE, Unreadable, cli, findings, load, parse, plural, styled
 from batchprep.lint.config import ConfigError, Settings, load_settings
 from batchprep.lint.findings import Finding
 from batchprep.lint.output import FORMATS
-from batchprep.lint.output.text import text_line
-from batchprep.lint.run import lint_text, syntax_of
-
-_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def _style(text: str, kind: str, finding: Finding) -> str:
-    if kind == "file":
-        return click.style(text, bold=True)
-    return click.style(text, fg=_COLOURS[finding.severity])
-
 
 def _selectors(values: tuple[str, ...]) -> list[str] | None:
     return [s for v in values for s in v.split(",")] if values else None
@@ -113,14 +102,11 @@ def check(
     for file in files:
         try:
             data = load(file)
-            try:
-                found.extend(lint_text(data, syntax_of(file), file=file, settings=settings))
-            except ImportError:
-                raise no_yaml(file) from None
+            found.extend(findings(file, parse(file, data), data, settings))
         except Unreadable as err:
             unreadable += 1
             err.show()
-    text = FORMATS[output](found, files) if output != "text" else "\n".join(text_line(f, _style) for f in found)
+    text = FORMATS[output](found, files) if output != "text" else "\n".join(styled(f) for f in found)
     if text or output in ("json", "sarif"):
         click.echo(text)
     failed = any(settings.fails(f) for f in found)

@@ -72,8 +72,9 @@ def unhandled_failures(items: list[AndOr], options: Options) -> list[AndOr]:
     """The top-level lists whose failure goes unnoticed: the script carries on after them.
 
     A list is left out when `set -e` is in force there, when it is the last one (its status is the
-    script's), when it runs in the background, when it ends in `|| ...` (the script says what to do),
-    or when nothing in it can fail in a way that matters (`echo`, `cd` excepted).
+    script's), when it runs in the background, when it ends in `|| ...` or is followed by an `exit`
+    (the script says what to do), or when nothing in it can fail in a way that matters (`echo`; `cd`
+    can).
     """
     found: list[AndOr] = []
     for index, item in enumerate(items):
@@ -83,6 +84,8 @@ def unhandled_failures(items: list[AndOr], options: Options) -> list[AndOr]:
         if index == len(items) - 1 or item.terminator == "&" or options.errexit:
             continue
         if item.ops and item.ops[-1] == "||":
+            continue
+        if _is_exit(items[index + 1]):  # `robocopy ...; exit 0`: the script sets its exit code on purpose
             continue
         if all(p.negated or all(harmless(c) for c in p.commands) for p in item.pipelines):
             continue
@@ -119,6 +122,11 @@ def masked_pipelines(items: list[AndOr], options: Options) -> list[Pipeline]:
                         if role != "condition":
                             found.extend(masked_pipelines(inner, Options(options.errexit, options.pipefail)))
     return found
+
+
+def _is_exit(item: AndOr) -> bool:
+    only = item.pipelines[0].commands[0] if len(item.pipelines) == 1 and len(item.pipelines[0].commands) == 1 else None
+    return isinstance(only, Simple) and bool(only.words) and only.argv[0] == "exit"
 
 
 def _ignores(pipeline: Pipeline) -> bool:

@@ -16,7 +16,7 @@ from batchprep.lint.document import Report, check_text
 from batchprep.lint.findings import Finding
 from batchprep.lint.locate import Locator
 
-__all__ = ["findings_of", "lint_file", "lint_text", "syntax_of"]
+__all__ = ["decode", "findings_of", "lint_file", "lint_text", "syntax_of"]
 
 _YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -51,7 +51,7 @@ def lint_text(
         ImportError: `syntax` is `"yaml"` and PyYAML is not installed.
     """
     settings = settings or Settings()
-    text = _decode(data)
+    text = decode(data)
     return findings_of(check_text(data, syntax=syntax), text, syntax, file=file, settings=settings)
 
 
@@ -76,11 +76,11 @@ def findings_of(
         f if f.rule == "opt-out" else f.placed(file, locator.locate(f.path, f.offset) if locator else None)
         for f in found
     ]
-    kept = [f for f in placed if settings.reported(f, ignored)]
-    return sorted(kept, key=lambda f: (f.line or 0, f.column or 0))
+    return [f for f in placed if settings.reported(f, ignored)]
 
 
-def _decode(data: str | bytes) -> str | None:
+def decode(data: str | bytes) -> str | None:
+    """The text of a file's bytes (UTF-8, or UTF-8 and UTF-16 with a byte order mark), or `None`."""
     if isinstance(data, str):
         return data
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):

@@ -46,7 +46,12 @@ class NoStopOnFailure(Rule):
         if shell is not None and shell.kind == "cmd" and shell.script is not None:
             commands = windows_commands(shell.script)
             for command, after in zip(commands, commands[1:]):
-                if command.operator == "&" and not command.text.lower().startswith(_CMD_HARMLESS) and after.text:
+                if (
+                    command.operator == "&"
+                    and not command.text.lower().startswith(_CMD_HARMLESS)
+                    and after.text
+                    and not after.text.lower().startswith("exit")  # `robocopy ... & exit /b 0`: on purpose
+                ):
                     yield Hit(
                         "/commandLine",
                         f"cmd goes on after a failing command: if {_short(command.text)!r} fails, the next commands "
