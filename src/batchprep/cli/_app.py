@@ -118,6 +118,7 @@ def cli(ctx: click.Context) -> None:
     Examples:
       batchprep example > task.json           a complete task to start from
       batchprep check task.json               list every problem, exit 1 if there is one
+      batchprep rules                         the behaviour rules check applies
       batchprep render task.json              the body batchprep would send
       batchprep schema > task.schema.json     a JSON Schema for editors
 

@@ -24,7 +24,7 @@ from typing import Any
 from batchprep.lint.findings import SEVERITIES, Finding, Severity, at_least
 from batchprep.lint.rules import RULES
 
-__all__ = ["ConfigError", "Settings", "find_pyproject", "load_settings", "opt_outs"]
+__all__ = ["ConfigError", "Settings", "check_selectors", "find_pyproject", "load_settings", "opt_outs", "selected"]
 
 #: Warnings of the document checks, selectable by name like the behaviour rules.
 DOCUMENT_WARNINGS = ("unknown", "size")
@@ -63,7 +63,8 @@ def check_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
     return tuple(checked)
 
 
-def _matches(finding: Finding, selectors: Iterable[str]) -> bool:
+def selected(finding: Finding, selectors: Iterable[str]) -> bool:
+    """Whether one of the selectors names the finding's rule (by code, code prefix, name, or ALL)."""
     for selector in selectors:
         if selector == "ALL" or selector in finding.selectors():
             return True
@@ -97,9 +98,9 @@ class Settings:
         """Whether a finding is reported: errors always; others when selected and not ignored."""
         if finding.severity == "error":
             return True
-        if not _matches(finding, self.select) or _matches(finding, self.ignore):
+        if not selected(finding, self.select) or selected(finding, self.ignore):
             return False
-        return not _matches(finding, [*extra_ignores, *self._for_file(finding.file)])
+        return not selected(finding, [*extra_ignores, *self._for_file(finding.file)])
 
     def fails(self, finding: Finding) -> bool:
         """Whether a reported finding fails the check."""
