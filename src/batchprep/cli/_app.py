@@ -136,4 +136,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     Args:
         argv: The arguments after the program name; `sys.argv[1:]` when not given.
     """
-    cli.main(args=list(argv) if argv is not None else None)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="batchprep")  # also as python -m batchprep
