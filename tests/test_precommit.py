@@ -66,7 +66,7 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
 
     done = try_repo("good.task.json", "prep-task.yaml", "bad.task.json", "package.json")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "bad.task.json:1:23: /id: may contain only letters" in done.stdout
+    assert "bad.task.json:1:22: /id: may contain only letters" in done.stdout
     assert "checked 3 files: 1 problem" in done.stdout  # package.json is no task: the hook leaves it out
     assert not any(line.startswith(("good.task.json:", "prep-task.yaml:")) for line in done.stdout.splitlines())
     clean = try_repo("good.task.json", "prep-task.yaml")
