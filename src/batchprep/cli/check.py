@@ -91,9 +91,7 @@ def check(
     file that cannot be read.
     """
     try:
-        settings = Settings() if isolated else load_settings(config.parent if config else None)
-        if config is not None and not isolated and settings.source != config.resolve():
-            raise ConfigError(f"{config}: no [tool.batchprep] table in it")
+        settings = Settings() if isolated else load_settings(file=config)
         settings = settings.override(select=_selectors(select), ignore=_selectors(ignore), severity=severity, strict=strict)
     except ConfigError as err:
         raise click.UsageError(str(err)) from None

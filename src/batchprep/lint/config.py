@@ -169,22 +169,31 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_settings(start: Path | None = None) -> Settings:
+def load_settings(start: Path | None = None, *, file: Path | None = None) -> Settings:
     """The settings of the nearest `[tool.batchprep]` table (defaults when there is none).
 
     Args:
         start: Where to start looking; the working directory when not given.
+        file: Read this file instead of looking (`--config`); it must have the table.
 
     Raises:
-        ConfigError: The table has an unknown key, rule or severity, or the file is not TOML.
+        ConfigError: The table has an unknown key, rule or severity, the file is not TOML, or `file`
+            has no `[tool.batchprep]` table.
     """
-    found = find_pyproject((start or Path.cwd()).resolve())
+    found = file if file is not None else find_pyproject((start or Path.cwd()).resolve())
     if found is None:
         return Settings()
     try:
-        table = tomllib.loads(found.read_text(encoding="utf-8"))["tool"]["batchprep"]
-    except tomllib.TOMLDecodeError as err:  # pragma: no cover - find_pyproject skips unreadable files
+        data = tomllib.loads(found.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{found}: cannot read it: {err}") from None
+    except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{found}: not TOML: {err}") from None
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "batchprep" not in tool:
+        raise ConfigError(f"{found}: no [tool.batchprep] table in it")
+    table = tool["batchprep"]
+    found = found.resolve()
     where = f"{found}: [tool.batchprep]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
@@ -233,11 +242,13 @@ def opt_outs(text: str) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
     for found in _OPT_OUT.finditer(text):
         if any(start <= found.start() < end for start, end in spans):
             continue
+        at = found.start(1)
         for name in found.group(1).split(","):
             try:
                 selectors.extend(check_selectors([name], "opt-out"))
             except ConfigError:
-                unknown.append((found.start(1), name.strip()))
+                unknown.append((at + len(name) - len(name.lstrip()), name.strip()))
+            at += len(name) + 1
     return tuple(selectors), unknown
 
 
