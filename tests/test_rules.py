@@ -115,7 +115,9 @@ def _documented_command_lines() -> list[tuple[str, str]]:
     return found
 
 
-DOCUMENTED = _documented_command_lines()
+#: Command lines of the docs that show a rule firing, on purpose (docs/cli.md shows BP101 from Python).
+INTENDED = {"cp -r tools $AZ_BATCH_NODE_SHARED_DIR"}
+DOCUMENTED = [(page, line) for page, line in _documented_command_lines() if line not in INTENDED]
 
 
 def test_the_docs_have_command_lines() -> None:

@@ -89,13 +89,26 @@ def shell_command(commands: Sequence[Command], *, shell: str = "/bin/bash", stri
     return f"{quote(shell)} -c {quote(script)}"
 
 
-def _posix_commands(commands: Sequence[Command]) -> list[str]:
+def _checked(commands: Sequence[Command]) -> list[tuple[int, str | list[str]]]:
+    """The commands, each a stripped string or a checked list of words, with its index."""
     if isinstance(commands, str):
         raise TypeError("commands must be a list of commands (each a string or a list of words), not a string")
     if not commands:
         raise ValueError("commands is empty: give at least one command")
-    parts: list[str] = []
+    checked: list[tuple[int, str | list[str]]] = []
     for index, command in enumerate(commands):
+        if isinstance(command, str):
+            if not command.strip():
+                raise ValueError(f"commands[{index}] is blank")
+            checked.append((index, command.strip()))
+        else:
+            checked.append((index, _words(command, index)))
+    return checked
+
+
+def _posix_commands(commands: Sequence[Command]) -> list[str]:
+    parts: list[str] = []
+    for index, command in _checked(commands):
         if isinstance(command, str):
             try:
                 parse_script(command)
@@ -103,11 +116,9 @@ def _posix_commands(commands: Sequence[Command]) -> list[str]:
                 raise ValueError(f"commands[{index}] is not valid shell: {err}") from None
             except UnsupportedScript:
                 pass  # valid, but beyond what the checks below read: used as it is
-            if not command.strip():
-                raise ValueError(f"commands[{index}] is blank")
-            parts.append(command.strip())
+            parts.append(command)
         else:
-            parts.append(" ".join(quote(w) for w in _words(command, index)))
+            parts.append(" ".join(quote(w) for w in command))
     return parts
 
 
@@ -147,26 +158,19 @@ def cmd_command(commands: Sequence[Command], *, strict: bool = True) -> str:
         >>> cmd_command([["copy", "C:\\\\in\\\\a b.txt", "out"], "dir %AZ_BATCH_NODE_SHARED_DIR%"])
         'cmd /s /c "copy "C:\\\\in\\\\a b.txt" out && dir %AZ_BATCH_NODE_SHARED_DIR%"'
     """
-    if isinstance(commands, str):
-        raise TypeError("commands must be a list of commands (each a string or a list of words), not a string")
-    if not commands:
-        raise ValueError("commands is empty: give at least one command")
     parts: list[str] = []
-    for index, command in enumerate(commands):
+    for index, command in _checked(commands):
         if isinstance(command, str):
-            if not command.strip():
-                raise ValueError(f"commands[{index}] is blank")
-            parts.append(command.strip())
+            parts.append(command)
             continue
-        words = _words(command, index)
-        for position, word in enumerate(words):
+        for position, word in enumerate(command):
             bad = _CMD_REFUSED.search(word)
             if bad:
                 raise ValueError(
                     f"commands[{index}][{position}] holds {bad.group()!r}, which cmd cannot pass through reliably: "
                     "use a string command for variables"
                 )
-        parts.append(" ".join(_windows_quote(w) for w in words))
+        parts.append(" ".join(_windows_quote(w) for w in command))
     return 'cmd /s /c "' + (" && " if strict else " & ").join(parts) + '"'
 
 

@@ -309,7 +309,7 @@ class _Lexer:
             elif c == '"' or (c == "$" and s.startswith('"', i + 1)):
                 dynamic |= self._double(parts, flush, i + (c == "$"))
             elif c == "$" and s.startswith("'", i + 1):  # $'...': ANSI-C quoting, no expansion inside
-                end = _skip_ansi(s, i + 2)
+                end = _closing(s, i + 2, "'", i, "a $'...' quote")
                 add("single", i + 2, end - 1)
                 self.i = end
             elif c == "$" or c == "`" or (c in "<>" and s.startswith("(", i + 1)):
@@ -368,30 +368,24 @@ class _Lexer:
         raise ScriptSyntaxError(s, opening, 'a double quote (") that is never closed')
 
 
-def _skip_ansi(s: str, i: int) -> int:
-    while i < len(s):
-        if s[i] == "\\":
-            i += 2
-        elif s[i] == "'":
-            return i + 1
+def _closing(s: str, i: int, quote: str, opening: int, what: str) -> int:
+    """The index after the `quote` that closes the text starting at `i`, past backslash escapes."""
+    k = i
+    while k < len(s):
+        if s[k] == "\\":
+            k += 2
+        elif s[k] == quote:
+            return k + 1
         else:
-            i += 1
-    raise ScriptSyntaxError(s, i, "a $'...' quote that is never closed")
+            k += 1
+    raise ScriptSyntaxError(s, opening, f"{what} that is never closed")
 
 
 def _skip_expansion(s: str, i: int) -> int:
     """The index after the expansion starting at `i` (`$NAME`, `${...}`, `$(...)`, `` `...` ``, `<(...)`)."""
     c = s[i]
     if c == "`":
-        k = i + 1
-        while k < len(s):
-            if s[k] == "\\":
-                k += 2
-            elif s[k] == "`":
-                return k + 1
-            else:
-                k += 1
-        raise ScriptSyntaxError(s, i, "a backquote (`) that is never closed")
+        return _closing(s, i + 1, "`", i, "a backquote (`)")
     if c in "<>":
         return _skip_balanced(s, i + 1, "(", ")")
     nxt = s[i + 1 : i + 2]
@@ -500,15 +494,20 @@ class _Parser:
             ):
                 raise ScriptSyntaxError(self.script, following.start, f"unexpected {following.text!r}")
 
+    def joiner(self, *ops: str) -> Token | None:
+        """The operator here, if it is one of `ops`, taken with the newlines after it."""
+        token = self.peek()
+        if token is None or not self.is_op(token, *ops):
+            return None
+        self.at += 1
+        self.skip_newlines()
+        return token
+
     def and_or(self) -> AndOr:
         pipelines = [self.pipeline()]
         ops: list[str] = []
-        while self.is_op(self.peek(), "&&", "||"):
-            token = self.peek()
-            assert token is not None
+        while (token := self.joiner("&&", "||")) is not None:
             ops.append(token.text)
-            self.at += 1
-            self.skip_newlines()
             pipelines.append(self.pipeline())
         return AndOr(pipelines, ops, None, pipelines[0].start, pipelines[-1].end)
 
@@ -519,12 +518,8 @@ class _Parser:
             self.at += 1
         commands = [self.command()]
         pipes: list[int] = []
-        while self.is_op(self.peek(), "|", "|&"):
-            token = self.peek()
-            assert token is not None
+        while (token := self.joiner("|", "|&")) is not None:
             pipes.append(token.start)
-            self.at += 1
-            self.skip_newlines()
             commands.append(self.command())
         start = first.start if first is not None else 0
         return Pipeline(commands, negated, pipes, start, commands[-1].end)
@@ -582,26 +577,26 @@ class _Parser:
                 end = token.end
                 self.at += 1
             elif token.kind == "op" and _redirect_op(token.text):
-                self.at += 1
-                target = self.peek()
-                if target is None or target.kind != "word":
-                    raise ScriptSyntaxError(self.script, token.start, f"a redirection {token.text!r} without a target")
-                self.at += 1
-                redirects.append(Redirect(token.text, target.word, token.start))
-                end = target.end
+                redirects.append(self.redirect())
+                end = self.end_of()
             else:
                 break
         return Simple(words, assignments, redirects, start, end)
 
+    def redirect(self) -> Redirect:
+        """The redirection here: its operator and the word after it."""
+        token = self.tokens[self.at]
+        self.at += 1
+        target = self.peek()
+        if target is None or target.kind != "word":
+            raise ScriptSyntaxError(self.script, token.start, f"a redirection {token.text!r} without a target")
+        self.at += 1
+        return Redirect(token.text, target.word, token.start)
+
     def redirects(self) -> list[Redirect]:
         found: list[Redirect] = []
         while (token := self.peek()) is not None and token.kind == "op" and _redirect_op(token.text):
-            self.at += 1
-            target = self.peek()
-            if target is None or target.kind != "word":
-                raise ScriptSyntaxError(self.script, token.start, f"a redirection {token.text!r} without a target")
-            self.at += 1
-            found.append(Redirect(token.text, target.word, token.start))
+            found.append(self.redirect())
         return found
 
     def end_of(self) -> int:

@@ -125,8 +125,11 @@ def find_shell(words: Sequence[Word], text: str) -> Invocation | None:
     if name in POSIX_SHELLS:
         return _posix(words, index, name)
     for later in range(index + 1, len(words) - 1):  # docker run image bash -c '...', ssh host sh -c '...'
-        if program_name(argv[later]) in POSIX_SHELLS - {"busybox"} and re.fullmatch(r"-[a-z]*c[a-z]*", argv[later + 1]):
-            return _posix(words, later, program_name(argv[later]))
+        name = program_name(argv[later])
+        if name in POSIX_SHELLS - {"busybox"} and argv[later + 1].startswith("-"):
+            found = _posix(words, later, name)
+            if found is not None and found.script is not None:
+                return found
     if lowered == "cmd":
         return _rest_of_line(words, text, index, "cmd", lambda w: w.lower() in ("/c", "/k", "/r"))
     if lowered in ("powershell", "pwsh"):

@@ -14,7 +14,7 @@ from typing import Any
 
 from batchprep import __version__
 from batchprep.lint.findings import Finding
-from batchprep.lint.rules import DOCS_URL, RULES
+from batchprep.lint.rules import DOCS_URL, DOCUMENT_CHECKS_URL, RULES
 
 __all__ = ["SARIF_SCHEMA", "sarif_log"]
 
@@ -42,7 +42,7 @@ def _rules(findings: Sequence[Finding]) -> list[dict[str, Any]]:
                     "id": finding.rule,
                     "name": finding.rule,
                     "shortDescription": {"text": f"document check {finding.rule!r}"},
-                    "helpUri": DOCS_URL.replace("/rules/", "/cli/"),
+                    "helpUri": DOCUMENT_CHECKS_URL,
                     "defaultConfiguration": {"level": _LEVELS[finding.severity]},
                 }
             )

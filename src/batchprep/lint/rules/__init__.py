@@ -34,10 +34,10 @@ from batchprep.lint.rules import (  # noqa: F401 - each module registers its rul
     windows,
 )
 from batchprep.lint.rules._context import TaskContext
-from batchprep.lint.rules._registry import DOCS_URL, RULES, Hit, Rule
+from batchprep.lint.rules._registry import DOCS_URL, DOCUMENT_CHECKS_URL, RULES, Hit, Rule
 from batchprep.models import JobPreparationTask
 
-__all__ = ["DOCS_URL", "RULES", "Hit", "Rule", "TaskContext", "behaviour_findings"]
+__all__ = ["DOCS_URL", "DOCUMENT_CHECKS_URL", "RULES", "Hit", "Rule", "TaskContext", "behaviour_findings"]
 
 _ordered = dict(sorted(RULES.items()))  # code order, whatever the import order
 RULES.clear()

@@ -9,10 +9,14 @@ from typing import ClassVar
 from batchprep.lint.findings import Finding, Severity
 from batchprep.lint.rules._context import TaskContext
 
-__all__ = ["DOCS_URL", "RULES", "Hit", "Rule", "register"]
+__all__ = ["DOCS_SITE", "DOCS_URL", "DOCUMENT_CHECKS_URL", "RULES", "Hit", "Rule", "register"]
 
+#: Where the documentation site (docs/) is published.
+DOCS_SITE = "https://batchprep.readthedocs.io/en/latest/"
 #: Where docs/rules.md is published; each rule's section is `#<code>-<name>`.
-DOCS_URL = "https://batchprep.readthedocs.io/en/latest/rules/"
+DOCS_URL = DOCS_SITE + "rules/"
+#: Where the document checks (errors, `unknown`, `size`) are described.
+DOCUMENT_CHECKS_URL = DOCS_SITE + "cli/#severities-and-exit-codes"
 
 
 @dataclass(frozen=True)

@@ -33,14 +33,7 @@ class UnbalancedQuotes(Rule):
                 "cannot split the command line into the words you meant, and the task fails",
                 error.position,
             )
-        for view in task.scripts:
-            if view.error is not None and "quote" in str(view.error):
-                yield Hit(
-                    "/commandLine",
-                    f"{view.invocation.shell} cannot read its script: {view.error} of the script; "
-                    "the task fails with a syntax error",
-                    view.to_line(view.error.position),
-                )
+        yield from _script_errors(task, quotes=True)
 
 
 @register
@@ -51,14 +44,7 @@ class ScriptSyntax(Rule):
     summary = "a shell's script that the shell cannot read: an if without fi, a ( never closed..."
 
     def check(self, task: TaskContext) -> Iterator[Hit]:
-        for view in task.scripts:
-            if view.error is not None and "quote" not in str(view.error):
-                yield Hit(
-                    "/commandLine",
-                    f"{view.invocation.shell} cannot read its script: {view.error} of the script; "
-                    "the task fails with a syntax error",
-                    view.to_line(view.error.position),
-                )
+        yield from _script_errors(task, quotes=False)
 
 
 @register
@@ -87,3 +73,15 @@ class BrokenScriptQuoting(Rule):
                     part.offsets[0],
                 )
                 return
+
+
+def _script_errors(task: TaskContext, *, quotes: bool) -> Iterator[Hit]:
+    """The scripts' syntax errors: those about quotes, or all the others."""
+    for view in task.scripts:
+        if view.error is not None and ("quote" in str(view.error)) is quotes:
+            yield Hit(
+                "/commandLine",
+                f"{view.invocation.shell} cannot read its script: {view.error} of the script; "
+                "the task fails with a syntax error",
+                view.to_line(view.error.position),
+            )
