@@ -328,6 +328,12 @@ def test_rules_do_not_run_on_a_task_with_errors() -> None:
     assert not report.ok and report.behaviour == []
 
 
+def test_sas_signatures_never_reach_a_message() -> None:
+    line = "/bin/sh -c 'curl -o a \"https://a.blob.core.windows.net/c/a?sv=1&sig=SECRET\"; ./setup.sh'"
+    [finding] = [f for f in check({"commandLine": line, **QUIET_SETTINGS}).behaviour if f.code == "BP201"]
+    assert "SECRET" not in finding.message and "sig=***" in finding.message
+
+
 def test_offsets_point_into_the_command_line() -> None:
     line = "/bin/bash -c 'cd build; make; curl -fsS u | tar x'"
     found = {f.code: f.offset for f in check({"commandLine": line, **QUIET_SETTINGS}).behaviour}
@@ -375,5 +381,5 @@ def test_a_task_built_in_python_is_checked_the_same(tmp_path: Path) -> None:
     task_file = tmp_path / "task.json"
     task_file.write_text(json.dumps(task.serialize()), encoding="utf-8")
     from_file = [(f.code, f.path, f.offset) for f in lint_file(task_file)]
-    assert from_file == [(f.code, f.path, f.offset) for f in behaviour_findings(task)]
-    assert [c for c, _, _ in from_file] == ["BP101", "BP301"]
+    assert sorted(from_file) == [(f.code, f.path, f.offset) for f in behaviour_findings(task)]
+    assert [c for c, _, _ in from_file] == ["BP301", "BP101"]  # in the order of their places: the task, then its line

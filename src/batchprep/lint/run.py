@@ -76,7 +76,10 @@ def findings_of(
         f if f.rule == "opt-out" else f.placed(file, locator.locate(f.path, f.offset) if locator else None)
         for f in found
     ]
-    return [f for f in placed if settings.reported(f, ignored)]
+    kept = [f for f in placed if settings.reported(f, ignored)]
+    others = [f for f in kept if f.severity != "error"]
+    others.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))  # stable: code order at one place
+    return [f for f in kept if f.severity == "error"] + others
 
 
 def decode(data: str | bytes) -> str | None:

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from batchprep.lint.findings import Finding, Severity
 from batchprep.lint.rules._context import TaskContext
+from batchprep.redact import mask_sas_signature
 
 __all__ = ["DOCS_SITE", "DOCS_URL", "DOCUMENT_CHECKS_URL", "RULES", "Hit", "Rule", "register"]
 
@@ -55,9 +56,9 @@ class Rule:
         raise NotImplementedError
 
     def findings(self, task: TaskContext) -> list[Finding]:
-        """`check`'s hits as findings."""
+        """`check`'s hits as findings; a SAS signature quoted from the command line is masked."""
         return [
-            Finding(hit.path, hit.message, self.name, self.severity, self.code, hit.offset, url=self.url)
+            Finding(hit.path, mask_sas_signature(hit.message), self.name, self.severity, self.code, hit.offset, url=self.url)
             for hit in self.check(task)
         ]
 
