@@ -329,7 +329,7 @@ def test_rules_do_not_run_on_a_task_with_errors() -> None:
 
 
 def test_sas_signatures_never_reach_a_message() -> None:
-    line = "/bin/sh -c 'curl -o a \"https://a.blob.core.windows.net/c/a?sv=1&sig=SECRET\"; ./setup.sh'"
+    line = "/bin/sh -c 'curl -O \"https://a/b?sv=1&sig=SECRET\"; ./setup.sh'"
     [finding] = [f for f in check({"commandLine": line, **QUIET_SETTINGS}).behaviour if f.code == "BP201"]
     assert "SECRET" not in finding.message and "sig=***" in finding.message
 
