@@ -118,9 +118,9 @@ def test_json_output() -> None:
         ("/resourceFiles/1/blobPrefix", "blob-prefix-layout", "info"),
     ]
     assert [r["file"] for r in records] == [BROKEN] * 5 + [GOOD]
-    assert [f"{r['file']}:{r['line']}:{r['column']}: {r['path']}: {r['message']} [{r['rule']}]" for r in records[:5]] == (
-        BROKEN_LINES
-    )
+    assert [
+        f"{r['file']}:{r['line']}:{r['column']}: {r['path']}: {r['message']} [{r['rule']}]" for r in records[:5]
+    ] == (BROKEN_LINES)
     assert [(r["code"], r["url"]) for r in records if r["code"]] == [
         ("BP305", "https://batchprep.readthedocs.io/en/latest/rules/#bp305-blob-prefix-layout")
     ]

@@ -32,7 +32,7 @@ from batchprep.cmdline.shell import windows_commands
         ("", []),
         ("   ", []),
         ("/bin/sh -c 'set -e; ./a.sh && ./b.sh'", ["/bin/sh", "-c", "set -e; ./a.sh && ./b.sh"]),
-        ('echo "two words" \'$HOME\' $HOME', ["echo", "two words", "$HOME", "$HOME"]),
+        ("echo \"two words\" '$HOME' $HOME", ["echo", "two words", "$HOME", "$HOME"]),
         ("a|b c;d e>f", ["a|b", "c;d", "e>f"]),  # operators are ordinary characters without a shell
         ("'' \"\" x''y", ["", "", "xy"]),
         ("it\\'s a\\ b", ["it's", "a b"]),
@@ -121,7 +121,13 @@ def test_the_splitter_agrees_with_a_real_posix_shell(line: str) -> None:
         ("bash setup.sh", "posix", None, False, False),
         ('cmd /c "copy a b && dir"', "cmd", "copy a b && dir", False, False),
         ("cmd.exe /s /C echo %PATH% & dir", "cmd", "echo %PATH% & dir", False, False),
-        ("powershell -NoProfile -Command Get-ChildItem $env:TEMP", "powershell", "Get-ChildItem $env:TEMP", False, False),
+        (
+            "powershell -NoProfile -Command Get-ChildItem $env:TEMP",
+            "powershell",
+            "Get-ChildItem $env:TEMP",
+            False,
+            False,
+        ),
         ("pwsh -c Write-Host hi", "powershell", "Write-Host hi", False, False),
     ],
 )
@@ -285,11 +291,13 @@ def test_every_command_receives_exactly_its_argv(shell: str, argvs: list[list[st
     outputs = [tmp_path / f"argv-{i}" for i in range(len(argvs))]
     for out in outputs:
         out.unlink(missing_ok=True)
-    commands = [[sys.executable, "-I", "-S", str(recorder), str(out), *argv] for out, argv in zip(outputs, argvs)]
+    commands = [
+        [sys.executable, "-I", "-S", str(recorder), str(out), *argv] for out, argv in zip(outputs, argvs, strict=True)
+    ]
     line = shell_command(commands, shell=shell)
     done = _run_recorded(line, tmp_path)
     assert done.returncode == 0, done.stderr
-    for out, argv in zip(outputs, argvs):
+    for out, argv in zip(outputs, argvs, strict=True):
         received = out.read_bytes().split(b"\0")[:-1] if argv else []
         assert [r.decode("utf-8") for r in received] == argv
 
@@ -313,7 +321,7 @@ def test_strict_bash_fails_a_pipeline_whose_first_command_fails(tmp_path: Path) 
 
 
 def test_string_commands_keep_their_shell_meaning(tmp_path: Path) -> None:
-    line = shell_command(["X=1 && echo \"x=$X\" > out.txt", "echo 'it''s' >> out.txt # a comment", ["cat", "out.txt"]])
+    line = shell_command(['X=1 && echo "x=$X" > out.txt', "echo 'it''s' >> out.txt # a comment", ["cat", "out.txt"]])
     assert "\n" in split_command_line(line)[2]  # a comment: the commands go on separate lines
     done = _run_recorded(line, tmp_path)
     assert done.stdout == b"x=1\nits\n"

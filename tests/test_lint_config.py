@@ -132,7 +132,8 @@ def test_config_names_a_file(project: Path) -> None:
         ),
         (
             'ignore = ["BP3O1"]',
-            "[tool.batchprep] ignore: 'BP3O1' is no rule code or name (did you mean 'BP301'?); batchprep rules lists them",
+            "[tool.batchprep] ignore: 'BP3O1' is no rule code or name (did you mean 'BP301'?); "
+            "batchprep rules lists them",
         ),
         ('severity = "fatal"', "[tool.batchprep] severity: the severity is one of error, warning, info, not 'fatal'"),
         ("strict = 1", "[tool.batchprep] strict: expected true or false"),
@@ -181,7 +182,10 @@ def test_a_yaml_file_opts_out_in_a_comment(project: Path) -> None:
 
 
 def test_opt_out_text_inside_a_string_is_no_comment() -> None:
-    text = "commandLine: |\n  /bin/bash -c 'cd build; make'\n  # batchprep: disable=BP201\nid: x  # batchprep: disable=BP301\n"
+    text = (
+        "commandLine: |\n  /bin/bash -c 'cd build; make'\n  # batchprep: disable=BP201\n"
+        "id: x  # batchprep: disable=BP301\n"
+    )
     assert opt_outs(text) == (("BP301",), [])
 
 

@@ -104,7 +104,8 @@ def test_github_format_escapes_what_the_runner_reads() -> None:
         "/commandLine", "100% broken,\nreally: yes", "x-rule", "info", "BP999", file="a,b:c.json", line=1, column=2
     )
     assert github_annotations([finding]) == (
-        "::notice file=a%2Cb%3Ac.json,line=1,col=2,title=batchprep BP999 x-rule::/commandLine: 100%25 broken,%0Areally: yes"
+        "::notice file=a%2Cb%3Ac.json,line=1,col=2,title=batchprep BP999 x-rule::"
+        "/commandLine: 100%25 broken,%0Areally: yes"
     )
     done = run("check", "-q", "--format", "github", BROKEN, GOOD)
     lines = done.stdout.splitlines()
@@ -140,7 +141,13 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(tmp_path: Path) -> None:
     [sarif_run] = log["runs"]
     driver = sarif_run["tool"]["driver"]
     assert [r["id"] for r in driver["rules"][: len(RULES)]] == list(RULES)
-    assert {r["id"] for r in driver["rules"][len(RULES) :]} == {"pattern", "exactly_one_source", "format", "type", "unknown"}
+    assert {r["id"] for r in driver["rules"][len(RULES) :]} == {
+        "pattern",
+        "exactly_one_source",
+        "format",
+        "type",
+        "unknown",
+    }
     results = sarif_run["results"]
     by_rule = {r["ruleId"]: r for r in results}
     for result in results:
@@ -150,7 +157,9 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(tmp_path: Path) -> None:
         "artifactLocation": {"uri": GOOD},
         "region": {"startLine": 22, "startColumn": 7},
     }
-    assert by_rule["BP201"]["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "/commandLine", "kind": "member"}]
+    assert by_rule["BP201"]["locations"][0]["logicalLocations"] == [
+        {"fullyQualifiedName": "/commandLine", "kind": "member"}
+    ]
     assert driver["rules"][0]["helpUri"].endswith("#bp101-unexpanded-variable")
     assert [a["location"]["uri"] for a in sarif_run["artifacts"]][:2] == [GOOD, BROKEN]
 

@@ -46,7 +46,9 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     _git(repo, "config", "user.name", "test")
     good = {"commandLine": "/bin/sh -c 'set -e; ./setup.sh'", "constraints": {"maxWallClockTime": "PT10M"}}
     (repo / "good.task.json").write_text(json.dumps(good), encoding="utf-8")
-    (repo / "prep-task.yaml").write_text("commandLine: ./setup.sh\nconstraints:\n  maxWallClockTime: PT5M\n", encoding="utf-8")
+    (repo / "prep-task.yaml").write_text(
+        "commandLine: ./setup.sh\nconstraints:\n  maxWallClockTime: PT5M\n", encoding="utf-8"
+    )
     (repo / "bad.task.json").write_text('{"commandLine": "x", "id": "bad id"}', encoding="utf-8")
     (repo / "package.json").write_text('{"name": "not a task"}', encoding="utf-8")  # not matched by the hook
     _git(repo, "add", ".")
@@ -56,7 +58,17 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
 
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "batchprep-check", "--verbose", "--files", *files],
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "try-repo",
+                str(ROOT),
+                "batchprep-check",
+                "--verbose",
+                "--files",
+                *files,
+            ],
             cwd=repo,
             env=env,
             capture_output=True,

@@ -109,7 +109,9 @@ def _documented_command_lines() -> list[tuple[str, str]]:
             continue
         text = page.read_text(encoding="utf-8")
         for match in re.finditer(r"command_line='([^']*)'|command_line=\"((?:[^\"\\]|\\.)*)\"", text):
-            found.append((page.name, match.group(1) if match.group(1) is not None else json.loads(f'"{match.group(2)}"')))
+            found.append(
+                (page.name, match.group(1) if match.group(1) is not None else json.loads(f'"{match.group(2)}"'))
+            )
         for match in re.finditer(r'"commandLine": ?("(?:[^"\\]|\\.)*")', text):
             found.append((page.name, json.loads(match.group(1))))
     return found
@@ -186,7 +188,7 @@ def test_unexpanded_variable_messages(line: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["echo '$HOME'", "echo \\$HOME", "echo \"\\$HOME\"", "echo 'a|b' \"c && d\" 'x > y'", "echo '*.txt' \\*"]
+    "line", ["echo '$HOME'", "echo \\$HOME", 'echo "\\$HOME"', "echo 'a|b' \"c && d\" 'x > y'", "echo '*.txt' \\*"]
 )
 def test_quoted_shell_syntax_outside_a_shell_is_silent(line: str) -> None:
     assert line_codes(line) == []
@@ -318,7 +320,10 @@ def test_no_blob_prefix_info_without_a_prefix() -> None:
     body = {
         "commandLine": "x",
         "constraints": {"maxWallClockTime": "PT1H"},
-        "resourceFiles": [{"storageContainerUrl": "https://a.blob.core.windows.net/c"}, {"httpUrl": "https://x/y", "filePath": "y"}],
+        "resourceFiles": [
+            {"storageContainerUrl": "https://a.blob.core.windows.net/c"},
+            {"httpUrl": "https://x/y", "filePath": "y"},
+        ],
     }
     assert codes(body) == []
 

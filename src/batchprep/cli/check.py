@@ -11,6 +11,7 @@ from batchprep.lint.config import ConfigError, Settings, load_settings
 from batchprep.lint.findings import Finding
 from batchprep.lint.output import FORMATS
 
+
 def _selectors(values: tuple[str, ...]) -> list[str] | None:
     return [s for v in values for s in v.split(",")] if values else None
 
@@ -92,7 +93,9 @@ def check(
     """
     try:
         settings = Settings() if isolated else load_settings(file=config)
-        settings = settings.override(select=_selectors(select), ignore=_selectors(ignore), severity=severity, strict=strict)
+        settings = settings.override(
+            select=_selectors(select), ignore=_selectors(ignore), severity=severity, strict=strict
+        )
     except ConfigError as err:
         raise click.UsageError(str(err)) from None
     found: list[Finding] = []

@@ -72,7 +72,9 @@ def shell_command(commands: Sequence[Command], *, shell: str = "/bin/bash", stri
     """
     name = program_name(shell)
     if name not in POSIX_SHELLS or name == "busybox":
-        raise ValueError(f"shell must be a POSIX shell such as /bin/bash or /bin/sh, not {shell!r} (cmd_command for cmd)")
+        raise ValueError(
+            f"shell must be a POSIX shell such as /bin/bash or /bin/sh, not {shell!r} (cmd_command for cmd)"
+        )
     parts = _posix_commands(commands)
     pipefail = name in PIPEFAIL_SHELLS
     if strict:

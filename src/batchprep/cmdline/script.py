@@ -489,8 +489,10 @@ class _Parser:
                 item.terminator = following.text
                 self.at += 1
             items.append(item)
-            if following is not None and item.terminator is None and not (
-                self.reserved(following) in stop or self.is_op(following, ")", ";;", ";&", ";;&")
+            if (
+                following is not None
+                and item.terminator is None
+                and not (self.reserved(following) in stop or self.is_op(following, ")", ";;", ";&", ";;&"))
             ):
                 raise ScriptSyntaxError(self.script, following.start, f"unexpected {following.text!r}")
 

@@ -174,7 +174,9 @@ def _posix(words: Sequence[Word], index: int, name: str) -> Invocation | None:
     if not command or i >= len(words):
         return Invocation("posix", name, index, None, None, ())
     script = words[i]
-    return Invocation("posix", name, index, script.value, script, script.offsets, errexit, pipefail, tuple(words[i + 1 :]))
+    return Invocation(
+        "posix", name, index, script.value, script, script.offsets, errexit, pipefail, tuple(words[i + 1 :])
+    )
 
 
 def _rest_of_line(

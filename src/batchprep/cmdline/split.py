@@ -114,10 +114,10 @@ def split_command_line(text: str) -> list[str]:
         ['/bin/bash', '-c', 'echo "$HOME" | wc -c']
         >>> split_command_line('python3 run.py "two words" $NOT_EXPANDED a|b')
         ['python3', 'run.py', 'two words', '$NOT_EXPANDED', 'a|b']
-        >>> split_command_line("echo 'unfinished")
+        >>> split_command_line("echo 'unfinished")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        batchprep.cmdline.split.CommandLineSplitError: unbalanced quotes: the single quote (') at column 6 is never closed
+        batchprep.cmdline.split.CommandLineSplitError: unbalanced quotes: the single quote (') at column 6 ...
     """
     return [word.value for word in split_words(text)]
 

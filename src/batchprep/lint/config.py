@@ -114,7 +114,9 @@ class Settings:
             relative = path.relative_to(self.root).as_posix() if self.root is not None else Path(file).as_posix()
         except ValueError:
             relative = Path(file).as_posix()
-        return tuple(s for pattern, selectors in self.per_file_ignores if fnmatch.fnmatch(relative, pattern) for s in selectors)
+        return tuple(
+            s for pattern, selectors in self.per_file_ignores if fnmatch.fnmatch(relative, pattern) for s in selectors
+        )
 
     def override(
         self,
@@ -151,7 +153,7 @@ def _selector_list(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of rule codes or names, such as [\"BP301\"]")
+        raise ConfigError(f'{where}: expected a list of rule codes or names, such as ["BP301"]')
     return check_selectors(value, where)
 
 

@@ -69,8 +69,9 @@ def findings_of(
         ignored, unknown = opt_outs(text)
         for index, name in unknown:
             found.append(
-                Finding("", f"the opt-out comment names {name!r}, which is no rule code or name", "opt-out", "warning")
-                .placed(file, locator.position(index) if locator else None)
+                Finding(
+                    "", f"the opt-out comment names {name!r}, which is no rule code or name", "opt-out", "warning"
+                ).placed(file, locator.position(index) if locator else None)
             )
     placed = [
         f if f.rule == "opt-out" else f.placed(file, locator.locate(f.path, f.offset) if locator else None)
@@ -86,7 +87,11 @@ def decode(data: str | bytes) -> str | None:
     """The text of a file's bytes (UTF-8, or UTF-8 and UTF-16 with a byte order mark), or `None`."""
     if isinstance(data, str):
         return data
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding)

@@ -119,7 +119,9 @@ class TaskContext:
             offsets = shell.offsets
             elsewhere = shell.index > strip_wrappers([w.value for w in self.words])
             fallback = self.words[shell.index].start
-            self._read(shell, shell.script, lambda i: offsets[i] if 0 <= i < len(offsets) else fallback, 0, views, elsewhere)
+            self._read(
+                shell, shell.script, lambda i: offsets[i] if 0 <= i < len(offsets) else fallback, 0, views, elsewhere
+            )
         return views
 
     def _read(

@@ -58,7 +58,9 @@ class Rule:
     def findings(self, task: TaskContext) -> list[Finding]:
         """`check`'s hits as findings; a SAS signature quoted from the command line is masked."""
         return [
-            Finding(hit.path, mask_sas_signature(hit.message), self.name, self.severity, self.code, hit.offset, url=self.url)
+            Finding(
+                hit.path, mask_sas_signature(hit.message), self.name, self.severity, self.code, hit.offset, url=self.url
+            )
             for hit in self.check(task)
         ]
 

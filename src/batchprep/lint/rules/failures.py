@@ -45,7 +45,7 @@ class NoStopOnFailure(Rule):
         shell = task.shell
         if shell is not None and shell.kind == "cmd" and shell.script is not None:
             commands = windows_commands(shell.script)
-            for command, after in zip(commands, commands[1:]):
+            for command, after in zip(commands, commands[1:], strict=False):
                 if (
                     command.operator == "&"
                     and not command.text.lower().startswith(_CMD_HARMLESS)

@@ -69,7 +69,7 @@ class UnexpandedVariable(Rule):
                 yield Hit(
                     "/commandLine",
                     f"{text} reaches the program as it is: only cmd expands %VARIABLES%, and the command line does "
-                    "not start it; run it as cmd /c \"...\" (Windows) or use a shell and $VARIABLES (Linux)",
+                    'not start it; run it as cmd /c "..." (Windows) or use a shell and $VARIABLES (Linux)',
                     offset,
                 )
 

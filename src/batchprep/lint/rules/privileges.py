@@ -23,7 +23,9 @@ _WRITES = frozenset(
     | {"build-dep", "clean", "autoclean", "makecache", "mark", "-i", "-U", "-e"}
 )
 _PACKAGE_MANAGERS = frozenset({"apt-get", "apt", "aptitude", "yum", "dnf", "zypper", "apk", "tdnf", "rpm", "dpkg"})
-_SYSTEMCTL_READS = frozenset({"status", "is-active", "is-enabled", "is-failed", "list-units", "show", "cat", "--version"})
+_SYSTEMCTL_READS = frozenset(
+    {"status", "is-active", "is-enabled", "is-failed", "list-units", "show", "cat", "--version"}
+)
 _ACCOUNTS = frozenset({"useradd", "adduser", "groupadd", "addgroup", "usermod", "userdel", "chpasswd"})
 
 
@@ -37,7 +39,9 @@ def needs_root(argv: list[str]) -> str | None:
         if name == "dpkg":
             writes = any(a in ("-i", "--install", "-r", "--remove", "-P", "--purge", "--configure") for a in argv[1:])
         elif name == "rpm":
-            writes = any(a.startswith(("-i", "-U", "-e", "-F")) or a in ("--install", "--upgrade", "--erase") for a in argv[1:])
+            writes = any(
+                a.startswith(("-i", "-U", "-e", "-F")) or a in ("--install", "--upgrade", "--erase") for a in argv[1:]
+            )
         else:
             writes = bool(rest) and rest[0] in _WRITES
         return f"{name} {rest[0] if rest else argv[1]}" if writes else None

@@ -62,7 +62,7 @@ class BrokenScriptQuoting(Rule):
         kinds = [p.quoting for p in word.parts]
         if "single" not in kinds and "double" not in kinds:
             return
-        for before, part in zip(word.parts, word.parts[1:]):
+        for before, part in zip(word.parts, word.parts[1:], strict=False):
             if part.quoting == "none" and part.text and before.quoting in ("single", "double"):
                 rest = "".join(w.value for w in shell.arguments[:1])
                 extra = f", and {rest!r} becomes its $0" if rest else ""
