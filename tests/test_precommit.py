@@ -54,6 +54,9 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     _git(repo, "add", ".")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_", "VIRTUAL_ENV"))}
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    # try-repo commits the working tree's changes in a scratch clone: it needs an identity on a fresh machine.
+    for role in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{role}_NAME"], env[f"GIT_{role}_EMAIL"] = "batchprep tests", "tests@example.com"
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
 
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:

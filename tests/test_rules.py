@@ -215,6 +215,7 @@ def test_privileged_commands_need_admin(settings: dict[str, Any], fires: bool) -
     [
         ("apt-get install -y jq", True),
         ("/bin/sh -c 'set -e; sudo -E ./setup.sh'", True),
+        ("sudo bash -c 'set -e; ./setup.sh'", True),
         ("/bin/sh -c 'systemctl restart docker'", True),
         ("docker pull ubuntu", True),
         ("/bin/sh -c 'dpkg -i tool.deb'", True),

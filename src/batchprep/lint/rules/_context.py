@@ -161,7 +161,7 @@ class TaskContext:
         """Every command that will run: the node's program unless it is a shell, and each script's commands."""
         found: list[CommandUse] = []
         shell = self.shell
-        if self.words and (shell is None or shell.kind != "posix" or shell.index > strip_wrappers(self.argv)):
+        if self.words and (shell is None or shell.kind != "posix" or shell.index > 0):  # sudo bash -c: sudo runs
             found.append(CommandUse(self.argv, self.words, self.words[0].start, False, None))
         for view in self.scripts:
             if view.script is None:

@@ -53,7 +53,7 @@ def needs_root(argv: list[str]) -> str | None:
         return name
     if name in _ACCOUNTS:
         return name
-    if name in ("docker", "podman") and name == "docker" and len(argv) > 1:
+    if name == "docker" and len(argv) > 1:  # podman runs without root
         if argv[1] in ("--version", "-v", "--help", "help"):
             return None
         return f"docker {argv[1]}"
