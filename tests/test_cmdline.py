@@ -188,6 +188,12 @@ def test_the_script_reader_knows_compound_commands() -> None:
     ]
 
 
+def test_bash_arrays_are_assignments() -> None:
+    [[command, _]] = list(simple_commands(parse_script("a=(1 'two three' $x) b+=(4) ./run.sh").items))
+    assert [w.value for w in command.assignments] == ["a=(1 'two three' $x)", "b+=(4)"]
+    assert command.argv == ["./run.sh"]
+
+
 def test_contexts_say_when_a_failure_is_handled() -> None:
     script = "mkdir a; mkdir b || true; [ -d c ] || mkdir c; [ -d d ] && git clone u d; if x; then mkdir e; fi"
     handled = {tuple(c.argv): ctx.handled for c, ctx in simple_commands(parse_script(script).items)}

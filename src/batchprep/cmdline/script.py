@@ -287,8 +287,15 @@ class _Lexer:
             offsets = tuple(range(a, b)) if text is None else tuple(range(a, a + len(text)))
             parts.append(Part(chunk, quoting, a, b, offsets))
 
-        while self.i < len(s) and (s[self.i] not in _WORD_END or (s[self.i] in "<>" and s.startswith("(", self.i + 1))):
+        while self.i < len(s):
             i, c = self.i, s[self.i]
+            if c == "(" and not parts and _ASSIGNMENT.fullmatch("".join(ch for ch, _ in bare)):  # a=(1 2 3): an array
+                end = _skip_balanced(s, i, "(", ")")
+                bare.extend((s[k], k) for k in range(i, end))
+                self.i = end
+                continue
+            if c in _WORD_END and not (c in "<>" and s.startswith("(", i + 1)):
+                break
             if c == "\\":
                 if s.startswith("\n", i + 1):
                     self.i = i + 2
