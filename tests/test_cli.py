@@ -30,18 +30,32 @@ GOOD_YAML = "examples/job-preparation-task.yaml"
 BROKEN = "examples/broken-job-preparation-task.json"
 
 BROKEN_LINES = [
-    f"{BROKEN}: /id: may contain only letters A-Z and a-z, digits, '-' and '_' (at least one) [pattern]",
+    f"{BROKEN}:2:3: /id: may contain only letters A-Z and a-z, digits, '-' and '_' (at least one) [pattern]",
     (
-        f"{BROKEN}: /resourceFiles/1: needs exactly one of autoStorageContainerName, storageContainerUrl, httpUrl"
+        f"{BROKEN}:6:5: /resourceFiles/1: needs exactly one of autoStorageContainerName, storageContainerUrl, httpUrl"
         " (found none) [exactly_one_source]"
     ),
-    f"{BROKEN}: /constraints/maxWallClockTime: not an ISO 8601 duration such as 'PT1H' or 'P7D': '30 minutes' [format]",
-    f"{BROKEN}: /constraints/maxTaskRetryCount: expected an integer, found string '3' [type]",
     (
-        f"{BROKEN}: /waitForSucess: is not a JobPreparationTask property: kept when read, left out by serialize()"
+        f"{BROKEN}:8:19: /constraints/maxWallClockTime: not an ISO 8601 duration such as 'PT1H' or 'P7D':"
+        " '30 minutes' [format]"
+    ),
+    f"{BROKEN}:8:53: /constraints/maxTaskRetryCount: expected an integer, found string '3' [type]",
+    (
+        f"{BROKEN}:9:3: /waitForSucess: is not a JobPreparationTask property: kept when read, left out by serialize()"
         " (did you mean 'waitForSuccess'?) [unknown]"
     ),
 ]
+#: The valid example's one finding: where the files of its container source land (an info, intended).
+GOOD_LINE = (
+    f"{GOOD}:22:7: /resourceFiles/1/blobPrefix: the blobs named genomes/2024-06/... land at"
+    " reference-data/genomes/2024-06/... in the working directory: each blob keeps its whole name below filePath,"
+    " the prefix included [BP305 blob-prefix-layout]"
+)
+
+
+def unplaced(line: str) -> str:
+    """A line of check's text output without its line and column: `FILE: /path: ...`."""
+    return re.sub(r"^([^:]*):\d+:\d+: ", r"\1: ", line)
 
 
 def run(*args: str | Path, python: list[str] | None = None, merged: bool = False) -> subprocess.CompletedProcess[str]:
@@ -71,14 +85,14 @@ def no_traceback(done: subprocess.CompletedProcess[str]) -> None:
     "path", [GOOD, GOOD_YAML, *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "data").glob("*.json"))]
 )
 def test_valid_files_pass(path: str) -> None:
-    done = run("check", "--quiet", path)
+    done = run("check", "--quiet", "--format", "json", path)
     assert (done.returncode, done.stderr) == (0, "")
-    assert "[pattern]" not in done.stdout and all("[unknown]" in line for line in done.stdout.splitlines())
+    assert all(record["severity"] != "error" for record in json.loads(done.stdout))
 
 
 def test_a_valid_file_says_so_on_stderr() -> None:
     done = run("check", GOOD)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "", "checked 1 file: no problems\n")
+    assert (done.returncode, done.stdout, done.stderr) == (0, GOOD_LINE + "\n", "checked 1 file: no problems, 1 info\n")
 
 
 def test_the_broken_example_lists_every_problem_exactly() -> None:
@@ -92,16 +106,24 @@ def test_json_output() -> None:
     done = run("check", "--quiet", "--format", "json", BROKEN, GOOD)
     assert (done.returncode, done.stderr) == (1, "")
     records = json.loads(done.stdout)
-    assert [set(r) for r in records] == [{"file", "path", "rule", "message", "severity"}] * 5
+    assert [set(r) for r in records] == [
+        {"file", "line", "column", "path", "code", "rule", "message", "severity", "url"}
+    ] * 6
     assert [(r["path"], r["rule"], r["severity"]) for r in records] == [
         ("/id", "pattern", "error"),
         ("/resourceFiles/1", "exactly_one_source", "error"),
         ("/constraints/maxWallClockTime", "format", "error"),
         ("/constraints/maxTaskRetryCount", "type", "error"),
         ("/waitForSucess", "unknown", "warning"),
+        ("/resourceFiles/1/blobPrefix", "blob-prefix-layout", "info"),
     ]
-    assert {r["file"] for r in records} == {BROKEN}
-    assert [f"{r['file']}: {r['path']}: {r['message']} [{r['rule']}]" for r in records] == BROKEN_LINES
+    assert [r["file"] for r in records] == [BROKEN] * 5 + [GOOD]
+    assert [
+        f"{r['file']}:{r['line']}:{r['column']}: {r['path']}: {r['message']} [{r['rule']}]" for r in records[:5]
+    ] == (BROKEN_LINES)
+    assert [(r["code"], r["url"]) for r in records if r["code"]] == [
+        ("BP305", "https://batchprep.readthedocs.io/en/latest/rules/#bp305-blob-prefix-layout")
+    ]
 
 
 def test_reading_problems_and_rule_problems_come_together(tmp_path: Path) -> None:
@@ -120,7 +142,7 @@ def test_reading_problems_and_rule_problems_come_together(tmp_path: Path) -> Non
     )
     done = run("check", "-q", task)
     assert done.returncode == 1
-    assert [line.removeprefix(f"{task}: ") for line in done.stdout.splitlines()] == [
+    assert [unplaced(line).removeprefix(f"{task}: ") for line in done.stdout.splitlines()] == [
         "/commandLine: expected a string, found array ['not', 'text'] [type]",
         (
             "/resourceFiles/0: needs exactly one of autoStorageContainerName, storageContainerUrl, httpUrl"
@@ -140,10 +162,10 @@ def test_several_files_valid_invalid_and_missing(tmp_path: Path) -> None:
     missing = tmp_path / "missing.json"
     done = run("check", GOOD, BROKEN, missing)
     assert done.returncode == 2  # a file that cannot be read outranks a file with problems
-    assert done.stdout.splitlines() == BROKEN_LINES
+    assert done.stdout.splitlines() == [GOOD_LINE, *BROKEN_LINES]
     assert done.stderr.splitlines() == [
         f"Error: cannot read {missing}: No such file or directory",
-        "checked 2 files: 4 problems, 1 warning; 1 file could not be read",
+        "checked 2 files: 4 problems, 1 warning, 1 info; 1 file could not be read",
     ]
     no_traceback(done)
 
@@ -166,7 +188,7 @@ def test_an_unreadable_file_exits_2_without_a_traceback(tmp_path: Path, kind: st
     [
         ('{"commandLine": "x",}', "/: cannot read JobPreparationTask: the text is not JSON ("),
         ("", "/: cannot read JobPreparationTask: the text is not JSON ("),
-        ("[]", "/: expected an object (JobPreparationTask), found array [] [type]"),
+        ("[]", ":1:1: /: expected an object (JobPreparationTask), found array [] [type]"),
     ],
 )
 def test_text_that_is_not_a_json_object_is_a_problem(tmp_path: Path, text: str, start: str) -> None:
@@ -175,7 +197,7 @@ def test_text_that_is_not_a_json_object_is_a_problem(tmp_path: Path, text: str, 
     done = run("check", "-q", task)
     assert done.returncode == 1
     [line] = done.stdout.splitlines()
-    assert line.startswith(f"{task}: {start}")
+    assert line.startswith(f"{task}{start}" if start.startswith(":") else f"{task}: {start}")
     if "not JSON" in start:  # the JSON parser's own words vary with the Python version; the place does not
         assert re.search(r"line 1 column \d+ \(char \d+\)\) \[document\]$", line)
     no_traceback(done)
@@ -196,16 +218,16 @@ def test_size_warnings_do_not_fail_the_check(tmp_path: Path) -> None:
     ]
     task = tmp_path / "big.json"
     task.write_text(json.dumps({"commandLine": "run.sh", "resourceFiles": files}), encoding="utf-8")
-    done = run("check", task)
+    done = run("check", "--select", "size", task)
     assert done.returncode == 0
     [line] = done.stdout.splitlines()
     assert re.fullmatch(
-        rf"{re.escape(str(task))}: /resourceFiles: the resource file list is [\d,]+ characters, (at \d+% of|over) "
+        rf"{re.escape(str(task))}:1:27: /resourceFiles: the resource file list is [\d,]+ characters, (at \d+% of|over) "
         r"the limit of 32,768 that older service versions enforce \[size\]",
         line,
     )
     assert done.stderr == "checked 1 file: no problems, 1 warning\n"
-    [record] = json.loads(run("check", "-q", "--format", "json", task).stdout)
+    [record] = json.loads(run("check", "-q", "--format", "json", "--ignore", "BP301", task).stdout)
     assert (record["rule"], record["severity"]) == ("size", "warning")
 
 
@@ -225,7 +247,9 @@ def test_yaml_and_json_give_the_same_findings(tmp_path: Path) -> None:
     as_yaml.write_text(yaml.safe_dump(broken, sort_keys=False), encoding="utf-8")
     done = run("check", "-q", as_yaml)
     assert done.returncode == 1
-    assert done.stdout.splitlines() == [line.replace(BROKEN, str(as_yaml)) for line in BROKEN_LINES]
+    assert [unplaced(line) for line in done.stdout.splitlines()] == [
+        unplaced(line).replace(BROKEN, str(as_yaml)) for line in BROKEN_LINES
+    ]
 
 
 def test_unquoted_yaml_octal_is_reported(tmp_path: Path) -> None:
@@ -235,7 +259,7 @@ def test_unquoted_yaml_octal_is_reported(tmp_path: Path) -> None:
     )
     done = run("check", "-q", task)
     assert done.returncode == 1
-    assert done.stdout == f"{task}: /resourceFiles/0/fileMode: expected a string, found number 493 [type]\n"
+    assert done.stdout == f"{task}:4:5: /resourceFiles/0/fileMode: expected a string, found number 493 [type]\n"
 
 
 def test_yaml_syntax_errors_say_where(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ same wire format as the msrest-based ``azure.batch.models`` classes.
 """
 
 from batchprep._fields import field
+from batchprep.cmdline import cmd_command, shell_command
 from batchprep.durations import format_duration, parse_duration
 from batchprep.errors import BatchprepError, DeserializationError, SerializationError, ValidationError
 from batchprep.extractors import (
@@ -62,6 +63,7 @@ __all__ = [
     "attribute_key_case_insensitive_extractor",
     "attribute_key_extractor",
     "attribute_transformer",
+    "cmd_command",
     "field",
     "format_duration",
     "full_restapi_key_transformer",
@@ -72,5 +74,6 @@ __all__ = [
     "register_enum",
     "rest_key_case_insensitive_extractor",
     "rest_key_extractor",
+    "shell_command",
     "size_warnings",
 ]

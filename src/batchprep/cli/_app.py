@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,29 @@ import click
 
 from batchprep import __version__
 from batchprep.lint import Report, check_text
+from batchprep.lint.config import DOCUMENT_WARNINGS, Settings
+from batchprep.lint.findings import Finding
+from batchprep.lint.output.text import text_line
+from batchprep.lint.run import decode, findings_of, syntax_of
 
-__all__ = ["EXIT_UNREADABLE", "Finding", "Unreadable", "cli", "findings", "json_text", "main", "plural", "read"]
+__all__ = [
+    "DOCUMENT_CHECKS",
+    "EXIT_UNREADABLE",
+    "Unreadable",
+    "cli",
+    "findings",
+    "json_text",
+    "load",
+    "main",
+    "no_yaml",
+    "parse",
+    "plural",
+    "read",
+    "styled",
+]
 
 #: The exit code for a usage error or a file that cannot be read (click uses 2 for usage errors too).
 EXIT_UNREADABLE = 2
-_YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class Unreadable(click.ClickException):
@@ -30,42 +46,53 @@ class Unreadable(click.ClickException):
     exit_code = EXIT_UNREADABLE
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One line of `check`'s output."""
+def load(file: str) -> bytes:
+    """The bytes of a file, or `Unreadable` saying why there are none."""
+    try:
+        return Path(file).read_bytes()
+    except OSError as err:
+        raise Unreadable(f"cannot read {file}: {err.strerror or err}") from None
 
-    file: str
-    path: str
-    rule: str
-    message: str
-    severity: str  # "error" or "warning"
 
-    def text(self) -> str:
-        rule = click.style(f"[{self.rule}]", fg="red" if self.severity == "error" else "yellow")
-        return f"{click.style(self.file, bold=True)}: {self.path or '/'}: {self.message} {rule}"
+def no_yaml(file: str) -> Unreadable:
+    """The error for a YAML file when PyYAML is not installed."""
+    return Unreadable(f"cannot read {file}: YAML files need PyYAML: pip install 'batchprep[yaml]'")
 
-    def record(self) -> dict[str, str]:
-        return asdict(self)
+
+def parse(file: str, data: bytes) -> Report:
+    """Check the bytes of a file: YAML if its name ends in .yaml or .yml, JSON otherwise."""
+    try:
+        return check_text(data, syntax=syntax_of(file))
+    except ImportError:
+        raise no_yaml(file) from None
 
 
 def read(file: str) -> Report:
     """Read and check one file: YAML if its name ends in .yaml or .yml, JSON otherwise."""
-    try:
-        data = Path(file).read_bytes()
-    except OSError as err:
-        raise Unreadable(f"cannot read {file}: {err.strerror or err}") from None
-    if not file.lower().endswith(_YAML_SUFFIXES):
-        return check_text(data)
-    try:
-        return check_text(data, syntax="yaml")
-    except ImportError:
-        raise Unreadable(f"cannot read {file}: YAML files need PyYAML: pip install 'batchprep[yaml]'") from None
+    return parse(file, load(file))
 
 
-def findings(file: str, report: Report) -> list[Finding]:
-    return [Finding(file, p.path, p.rule, p.message, "error") for p in report.problems] + [
-        Finding(file, w.path, w.rule, w.message, "warning") for w in report.warnings
-    ]
+#: What `render` reports beside the body: the document checks, not the behaviour rules.
+DOCUMENT_CHECKS = Settings(select=DOCUMENT_WARNINGS)
+
+
+def findings(file: str, report: Report, data: bytes, settings: Settings = DOCUMENT_CHECKS) -> list[Finding]:
+    """A file's findings, at their lines and columns; by default the document checks' only."""
+    return findings_of(report, decode(data), syntax_of(file), file=file, settings=settings)
+
+
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _style(text: str, kind: str, finding: Finding) -> str:
+    if kind == "file":
+        return click.style(text, bold=True)
+    return click.style(text, fg=_COLOURS[finding.severity])
+
+
+def styled(finding: Finding) -> str:
+    """A finding as a line of text, coloured (click leaves the colour out when it is not a terminal)."""
+    return text_line(finding, _style)
 
 
 def json_text(value: Any, compact: bool) -> str:
@@ -91,6 +118,7 @@ def cli(ctx: click.Context) -> None:
     Examples:
       batchprep example > task.json           a complete task to start from
       batchprep check task.json               list every problem, exit 1 if there is one
+      batchprep rules                         the behaviour rules check applies
       batchprep render task.json              the body batchprep would send
       batchprep schema > task.schema.json     a JSON Schema for editors
 
@@ -108,4 +136,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     Args:
         argv: The arguments after the program name; `sys.argv[1:]` when not given.
     """
-    cli.main(args=list(argv) if argv is not None else None)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="batchprep")  # also as python -m batchprep

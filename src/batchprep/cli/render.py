@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from batchprep.cli._app import cli, findings, json_text, read
+from batchprep.cli._app import cli, findings, json_text, load, parse, styled
 
 
 @cli.command()
@@ -28,10 +28,11 @@ def render(ctx: click.Context, file: str, compact: bool, keep_unknown: bool) -> 
       batchprep render task.yaml > task.json
       batchprep render --compact task.json
     """
-    report = read(file)
-    for finding in findings(file, report):
+    data = load(file)
+    report = parse(file, data)
+    for finding in findings(file, report, data):
         if not (keep_unknown and finding.rule == "unknown"):
-            click.echo(finding.text(), err=True)
+            click.echo(styled(finding), err=True)
     if report.model is None:
         ctx.exit(1)
         return

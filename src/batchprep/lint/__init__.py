@@ -1,7 +1,11 @@
 """Checking task documents: every problem of a REST body at once, as `batchprep check` reports them.
 
 One room per kind of finding: `batchprep.lint.document` reads a body and validates it, so that
-reading problems and rule problems come out together, with warnings beside them.
+reading problems and rule problems come out together, with warnings beside them;
+`batchprep.lint.rules` holds the behaviour rules (what a valid task will do on a node). Around them:
+`findings` (the finding every output prints), `locate` (lines and columns in JSON and YAML),
+`config` (`[tool.batchprep]`, selectors, opt-out comments), `output` (text, JSON, GitHub, SARIF)
+and `run` (`lint_file`, what `batchprep check` runs).
 
 Examples:
     >>> from batchprep.lint import problems
@@ -9,6 +13,23 @@ Examples:
     ["/constraints/retentionTime: not an ISO 8601 duration such as 'PT1H' or 'P7D': '2 days' [format]"]
 """
 
+from batchprep.lint.config import ConfigError, Settings, load_settings
 from batchprep.lint.document import LintWarning, Report, check, check_text, problems
+from batchprep.lint.findings import Finding
+from batchprep.lint.rules import RULES
+from batchprep.lint.run import lint_file, lint_text
 
-__all__ = ["LintWarning", "Report", "check", "check_text", "problems"]
+__all__ = [
+    "RULES",
+    "ConfigError",
+    "Finding",
+    "LintWarning",
+    "Report",
+    "Settings",
+    "check",
+    "check_text",
+    "lint_file",
+    "lint_text",
+    "load_settings",
+    "problems",
+]

@@ -21,6 +21,7 @@ from batchprep._codegen import LoadMode, compiled
 from batchprep._rules import pointer
 from batchprep.errors import DeserializationError, ValidationError
 from batchprep.limits import size_warnings
+from batchprep.lint.findings import Finding
 from batchprep.model import Model, _unpack
 from batchprep.models import JobPreparationTask
 
@@ -68,11 +69,14 @@ class Report:
         model: The model read from the document when it has no problem, else `None`.
         problems: Every reading and rule problem, in the order of the places they are about.
         warnings: Size and unknown-property warnings; they do not make the document invalid.
+        behaviour: What the behaviour rules (`batchprep.lint.rules`) found, when the document has no
+            problem: what the task will do on a node that its author likely did not mean.
     """
 
     model: Model | None
     problems: list[ValidationError] = field(default_factory=list)
     warnings: list[LintWarning] = field(default_factory=list)
+    behaviour: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -151,7 +155,8 @@ def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
         else:
             found = model.validate()
             warnings = _unknown_properties(model, "") + _size(model)
-            return Report(None if found else model, _in_document_order(cls, found), warnings)
+            behaviour = _behaviour(model) if not found else []
+            return Report(None if found else model, _in_document_order(cls, found), warnings, behaviour)
     else:
         reading = []
     # The collecting reader finds the same problems again; what is wanted here is the partial model.
@@ -171,6 +176,12 @@ def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
         seen.add((problem.path, problem.rule))
         found.append(problem)
     return Report(None, _in_document_order(cls, found), warnings)
+
+
+def _behaviour(model: Model) -> list[Finding]:
+    from batchprep.lint.rules import behaviour_findings  # the rules import the models: load them late
+
+    return behaviour_findings(model) if isinstance(model, JobPreparationTask) else []
 
 
 def _whole_document(cls: type[Model], err: DeserializationError | str) -> ValidationError:

@@ -1,0 +1,103 @@
+"""Linting a file as `batchprep check` does: every finding, placed at its line and column, filtered.
+
+`lint_text` and `lint_file` are what the command line runs, so the API and the CLI give the same
+findings: the document checks' problems (errors) and warnings, then the behaviour rules', each with
+the line and column of its place in the file (JSON and YAML), filtered by the settings and by the
+file's own opt-out comments, in the order of their places in the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from batchprep.lint.config import Settings, opt_outs
+from batchprep.lint.document import Report, check_text
+from batchprep.lint.findings import Finding
+from batchprep.lint.locate import Locator
+
+__all__ = ["decode", "findings_of", "lint_file", "lint_text", "syntax_of"]
+
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def syntax_of(file: str | Path) -> str:
+    """`yaml` for names ending in .yaml or .yml, else `json`."""
+    return "yaml" if str(file).lower().endswith(_YAML_SUFFIXES) else "json"
+
+
+def lint_file(file: str | Path, settings: Settings | None = None) -> list[Finding]:
+    """`lint_text` for a file, read as YAML when its name ends in .yaml or .yml.
+
+    Raises:
+        OSError: The file cannot be read.
+        ImportError: A YAML file, and PyYAML is not installed.
+    """
+    return lint_text(Path(file).read_bytes(), syntax_of(file), file=str(file), settings=settings)
+
+
+def lint_text(
+    data: str | bytes, syntax: str = "json", *, file: str | None = None, settings: Settings | None = None
+) -> list[Finding]:
+    """Every finding `batchprep check` reports for the text of a task.
+
+    Args:
+        data: The text, or its bytes.
+        syntax: `"json"` or `"yaml"`.
+        file: The file's name, written into each finding (and matched by `per-file-ignores`).
+        settings: What to report; `Settings()` (everything) when not given.
+
+    Raises:
+        ImportError: `syntax` is `"yaml"` and PyYAML is not installed.
+    """
+    settings = settings or Settings()
+    text = decode(data)
+    return findings_of(check_text(data, syntax=syntax), text, syntax, file=file, settings=settings)
+
+
+def findings_of(
+    report: Report, text: str | None, syntax: str, *, file: str | None = None, settings: Settings | None = None
+) -> list[Finding]:
+    """A report's findings, placed in `text` (when given) and filtered by `settings` and opt-outs."""
+    settings = settings or Settings()
+    found = [Finding(p.path, p.message, p.rule, "error") for p in report.problems]
+    found += [Finding(w.path, w.message, w.rule, "warning") for w in report.warnings]
+    found += report.behaviour
+    locator = Locator(text, syntax) if text is not None else None
+    ignored: tuple[str, ...] = ()
+    if text is not None and syntax == "yaml":
+        ignored, unknown = opt_outs(text)
+        for index, name in unknown:
+            found.append(
+                Finding(
+                    "", f"the opt-out comment names {name!r}, which is no rule code or name", "opt-out", "warning"
+                ).placed(file, locator.position(index) if locator else None)
+            )
+    placed = [
+        f if f.rule == "opt-out" else f.placed(file, locator.locate(f.path, f.offset) if locator else None)
+        for f in found
+    ]
+    kept = [f for f in placed if settings.reported(f, ignored)]
+    others = [f for f in kept if f.severity != "error"]
+    others.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))  # stable: code order at one place
+    return [f for f in kept if f.severity == "error"] + others
+
+
+def decode(data: str | bytes) -> str | None:
+    """The text of a file's bytes (UTF-8, or UTF-8 and UTF-16 with a byte order mark), or `None`."""
+    if isinstance(data, str):
+        return data
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
