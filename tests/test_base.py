@@ -342,3 +342,18 @@ def test_checked_serializer_agrees_with_validate_and_dump(tree: Model) -> None:
     else:
         assert not errors
         assert body == compiled(type(tree), "dump", DumpMode("rest", False))(tree)
+
+
+def test_importing_batchprep_leaves_the_tools_for_later() -> None:
+    """``import batchprep`` stays light: the linter, the shell-script reader and inspect load on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, batchprep\n"
+        "print(sorted(m for m in ('inspect', 'dataclasses', 'batchprep.cmdline', 'batchprep.lint', 'click') if m in sys.modules))\n"
+        "batchprep.shell_command(['true'])\n"
+        "print('batchprep.cmdline' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "True"]

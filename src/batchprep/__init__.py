@@ -6,7 +6,6 @@ same wire format as the msrest-based ``azure.batch.models`` classes.
 """
 
 from batchprep._fields import field
-from batchprep.cmdline import cmd_command, shell_command
 from batchprep.durations import format_duration, parse_duration
 from batchprep.errors import BatchprepError, DeserializationError, SerializationError, ValidationError
 from batchprep.extractors import (
@@ -37,7 +36,26 @@ from batchprep.models import (
 )
 from batchprep.transformers import attribute_transformer, full_restapi_key_transformer, last_restapi_key_transformer
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from batchprep.cmdline import cmd_command, shell_command
+
 __version__ = "0.1.0"
+
+#: Names imported on first use: the command-line builders need the shell-script reader, which most
+#: programs never use and which would make ``import batchprep`` several times slower.
+_LAZY = {"cmd_command": "batchprep.cmdline", "shell_command": "batchprep.cmdline"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'batchprep' has no attribute {name!r}")
 
 __all__ = [
     "AutoUserScope",
