@@ -29,8 +29,9 @@ from batchprep._codegen._nodes import is_enum, is_model
 #: The plan format this module writes; the extension says which one it reads.
 ABI_VERSION = 3
 
+_ext: Any  # the compiled module has no type stubs
 try:
-    from batchprep import _speedups as _ext  # type: ignore[attr-defined]
+    import batchprep._speedups as _ext  # type: ignore[import-not-found,no-redef]
 except ImportError:  # not compiled (no C compiler when installed, or a source checkout)
     _ext = None
 
