@@ -7,11 +7,9 @@ keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are gen
 
 from __future__ import annotations
 
-import enum
 import gc
 import sys
 import threading
-import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
@@ -21,15 +19,12 @@ from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
 from batchprep._fields import Field, field
 from batchprep._primitives import Invalid
+from batchprep._registry import every_model as _every_model
+from batchprep._registry import register_enum, registry
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
 from batchprep.redact import mask_secrets
 
 __all__ = ["Model", "register_enum", "registry"]
-
-#: Every model class and registered enum by class name: how type strings find their classes.
-registry: dict[str, type] = {}
-#: Every model class ever created (a class replaced in the registry by a namesake is still here).
-_every_model: weakref.WeakSet[type] = weakref.WeakSet()
 
 _RESERVED = frozenset(
     {
@@ -46,17 +41,6 @@ _RESERVED = frozenset(
 
 _M = TypeVar("_M", bound="Model")
 _resolve_lock = threading.Lock()
-
-
-_E = TypeVar("_E", bound=type[enum.Enum])
-
-
-def register_enum(enum_cls: _E) -> _E:
-    """Make a ``str`` enum usable by name in field type strings (usable as a class decorator)."""
-    if not (isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)):
-        raise TypeError(f"register_enum takes an Enum class, got {enum_cls!r}")
-    registry[enum_cls.__name__] = enum_cls
-    return enum_cls
 
 
 _ADDITIONAL = object()

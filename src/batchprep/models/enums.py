@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from batchprep.model import register_enum
+from batchprep._registry import register_enum
 
 __all__ = ["AutoUserScope", "ContainerHostDataPath", "ContainerWorkingDirectory", "ElevationLevel"]
 
