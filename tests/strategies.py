@@ -214,6 +214,12 @@ def relative_paths() -> st.SearchStrategy[str]:
 
 
 @functools.cache
+def file_names() -> st.SearchStrategy[str]:
+    """Relative paths that name a file (what ``filePath`` must be with ``httpUrl``)."""
+    return relative_paths().filter(lambda path: path.replace("\\", "/").rsplit("/", 1)[-1] not in ("", ".", ".."))
+
+
+@functools.cache
 def file_modes() -> st.SearchStrategy[str]:
     """Unix permission bits in octal (``644``, ``0755``)."""
     return st.from_regex(_FILE_MODE)
@@ -229,7 +235,7 @@ def _lawful_resource_files(draw: st.DrawFn) -> bp.ResourceFile:
     return bp.ResourceFile(
         **chosen,
         blob_prefix=draw(optional(texts())) if container else None,
-        file_path=draw(relative_paths() if source == "http_url" else optional(relative_paths())),
+        file_path=draw(file_names() if source == "http_url" else optional(relative_paths())),
         file_mode=draw(optional(file_modes())),
         identity_reference=draw(optional(_identity_references())) if by_url else None,
     )
@@ -264,7 +270,7 @@ def _constraints(kind: _Kind) -> st.SearchStrategy[bp.TaskConstraints]:
         bp.TaskConstraints,
         max_wall_clock_time=optional(duration),
         retention_time=optional(duration),
-        max_task_retry_count=optional(st.integers(-1 if lawful else -_INT32, _INT32 - 1)),
+        max_task_retry_count=optional(st.integers(-1, _INT32 - 1) if lawful else st.integers(-(2**40), 2**40)),
     )
 
 
@@ -283,8 +289,8 @@ def _user_identities(kind: _Kind) -> st.SearchStrategy[bp.UserIdentity]:
     if not kind.service_rules:
         return both
     return st.one_of(
-        st.builds(bp.UserIdentity, user_name=optional(texts())),
-        st.builds(bp.UserIdentity, auto_user=optional(_auto_users())),
+        st.builds(bp.UserIdentity, user_name=texts()),
+        st.builds(bp.UserIdentity, auto_user=_auto_users()),
     )
 
 
@@ -314,8 +320,8 @@ def job_preparation_tasks(
     Args:
         complete: Required values (``command_line``, ``image_name``, ``name``) are never ``None``.
         service_rules: The tree keeps the Batch service rules batchprep checks and msrest does not
-            (task ID, resource file sources and paths, file modes, one identity, unique environment
-            names, retry count at least -1, non-negative durations).  With ``False``, any value of the
+            (task ID, resource file sources and paths, file modes, exactly one identity, unique
+            environment names, retry count from -1 to the int32 maximum, non-negative durations).  With ``False``, any value of the
             right Python type.
         bind_mounts: ``container_host_batch_bind_mounts`` may be set (azure-batch 14.2 lacks it).
     """

@@ -8,6 +8,7 @@ import pytest
 
 import batchprep as bp
 from batchprep import ComputeNodeIdentityReference, JobPreparationTask, ResourceFile, TaskConstraints, UserIdentity
+from batchprep import service_rules
 from batchprep.service_rules import escapes_working_directory
 
 URL = "https://acct.blob.core.windows.net/c/f"
@@ -74,8 +75,69 @@ def test_file_paths_stay_in_the_working_directory(path: str, escapes: bool) -> N
 def test_a_user_identity_is_a_name_or_an_auto_user() -> None:
     assert UserIdentity(user_name="batch").validate() == []
     assert UserIdentity(auto_user=bp.AutoUserSpecification(scope="pool")).validate() == []
+    assert UserIdentity(auto_user=bp.AutoUserSpecification()).validate() == []  # an empty auto-user is one
     both = UserIdentity(user_name="batch", auto_user=bp.AutoUserSpecification())
     assert problems(both) == [("mutually_exclusive", "", "takes username or autoUser, not both")]
+
+
+def test_a_user_identity_with_neither_is_refused() -> None:
+    """The service needs one of the two; an empty userIdentity used to pass."""
+    [problem] = UserIdentity().validate()
+    assert (problem.rule, problem.path, problem.service_rule) == ("exactly_one", "", "user-identity-exactly-one")
+    assert problem.message == "needs username or autoUser (found neither); leave userIdentity out for the default user"
+    task = JobPreparationTask(command_line="x", user_identity=UserIdentity())
+    assert [(e.rule, e.path) for e in task.validate()] == [("exactly_one", "/userIdentity")]
+    with pytest.raises(bp.SerializationError):
+        task.serialize()
+    assert problems(JobPreparationTask.deserialize({"commandLine": "x", "userIdentity": {"username": None}})) == [
+        ("exactly_one", "/userIdentity", problem.message)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file_path", "names_a_file"),
+    [
+        ("f", True),
+        ("setup.sh", True),
+        (".hidden", True),
+        ("dir/f", True),
+        ("dir\\f.cmd", True),
+        ("a..b", True),
+        ("", False),
+        (".", False),
+        ("dir/", False),
+        ("dir\\", False),
+        ("dir/.", False),
+        ("dir/..", False),
+    ],
+)
+def test_with_http_url_the_file_path_names_a_file(file_path: str, names_a_file: bool) -> None:
+    found = [(e.rule, e.path, e.service_rule) for e in ResourceFile(http_url=URL, file_path=file_path).validate()]
+    assert found == ([] if names_a_file else [("file_name", "/filePath", "resource-file-path-names-file")])
+    # A container source's filePath is a directory: the same paths are fine there.
+    assert ResourceFile(storage_container_url=CONTAINER, file_path=file_path).validate() == []
+
+
+def test_the_file_name_message_says_what_was_found() -> None:
+    [problem] = ResourceFile(http_url=URL, file_path="tools/").validate()
+    assert problem.message == "must name the file to write with httpUrl, not a directory (found 'tools/')"
+
+
+@pytest.mark.parametrize(
+    ("count", "rules"),
+    [
+        (-1, []),
+        (0, []),
+        (2**31 - 1, []),
+        (-2, [("minimum", "retry-count-minimum")]),
+        (2**31, [("maximum", "int32")]),
+        (99999999999, [("maximum", "int32")]),
+    ],
+)
+def test_the_retry_count_is_an_int32_of_minus_one_or_more(count: int, rules: list[tuple[str, str]]) -> None:
+    errors = TaskConstraints(max_task_retry_count=count).validate()
+    assert [(e.rule, e.service_rule) for e in errors] == rules
+    assert all(e.path == "/maxTaskRetryCount" for e in errors)
 
 
 def test_environment_variable_names_are_unique_within_the_task() -> None:
@@ -141,3 +203,15 @@ def test_size_warnings_are_advice_not_errors() -> None:
     huge = JobPreparationTask(command_line="x" * 1_000_000)
     assert [(w.path, w.limit) for w in bp.size_warnings(huge.serialize())] == [("", 1024 * 1024)]
     assert "at 95% of the limit of 1,048,576" in str(bp.size_warnings(huge)[0])
+
+
+# --- the escape hatch ------------------------------------------------------------------------------
+
+
+def test_a_named_rule_can_be_waived_for_one_call() -> None:
+    constraints = TaskConstraints(max_task_retry_count=2**31)
+    assert [e.service_rule for e in constraints.validate()] == ["int32"]
+    assert constraints.validate(waive=["int32"]) == []
+    assert constraints.serialize(waive="int32") == {"maxTaskRetryCount": 2**31}
+    with pytest.raises(bp.SerializationError):
+        constraints.serialize()

@@ -31,6 +31,7 @@ import strategies
 from batchprep import _codegen, model
 from batchprep._codegen import native
 from batchprep.durations import WireDuration
+from batchprep.service_rules import names_a_file
 
 #: BATCHPREP_PURE_PYTHON=1: the second CI run, on the generated Python functions alone.
 SWITCHED_OFF = os.environ.get("BATCHPREP_PURE_PYTHON", "") not in ("", "0")
@@ -138,12 +139,30 @@ def test_a_codec_is_a_readable_wrapper_of_the_generated_function() -> None:
 # --- valid input ------------------------------------------------------------------------------------
 
 
+def directory_paths_of_container_sources(tree: bp.Model) -> bool:
+    """Whether a resource file of a container source has a ``filePath`` naming a directory.
+
+    Valid, but the walk cannot check "filePath names a file" only when ``httpUrl`` is given (no
+    plan opcode reads two fields that way yet): it checks every ``filePath`` as a file name and
+    gives up on the others, which the Python function then accepts. Until the extension learns the
+    conditional check, such trees are written by Python (slower, never wrong).
+    """
+    return any(
+        isinstance(obj, bp.ResourceFile)
+        and obj.http_url is None
+        and isinstance(obj.file_path, str)
+        and not names_a_file(obj.file_path)
+        for obj in _objects(tree)
+    )
+
+
 @given(strategies.model_trees())
 def test_valid_trees_are_written_as_python_writes_them(tree: bp.Model) -> None:
     for codec in serializers(type(tree)):
         agree(codec, tree)
     # A valid tree of plain values is never left to Python (it would be slow, not wrong).
-    assert serializers(type(tree))[0].native(tree) is not NotImplemented
+    if not directory_paths_of_container_sources(tree):
+        assert serializers(type(tree))[0].native(tree) is not NotImplemented
 
 
 @given(strategies.model_trees(complete=False, service_rules=False))
@@ -350,7 +369,7 @@ def test_each_kind_of_value_is_read_as_python_reads_it(key: str, value: Any) -> 
         http_url=strategies.optional(st.just("https://a/c/f")),
         blob_prefix=strategies.optional(st.just("p/")),
         file_path=strategies.optional(
-            st.sampled_from(["f", "a/b", "..", "../x", "a/..", "a..b", "/x", "\\x", "C:x", "c:", ":x", "", ".", "x:y"])
+            st.sampled_from(["f", "a/b", "..", "../x", "a/..", "a..b", "/x", "\\x", "C:x", "c:", ":x", "", ".", "x:y", "d/", "d\\", "d/.", "d/./f", ".f"])
         ),
         file_mode=strategies.optional(st.just("0644")),
         identity_reference=strategies.optional(st.just(bp.ComputeNodeIdentityReference(resource_id="/i"))),

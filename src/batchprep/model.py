@@ -10,10 +10,10 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
-from batchprep import _codegen, _types, extractors, limits, transformers
+from batchprep import _codegen, _types, extractors, limits, service_rules, transformers
 from batchprep._codegen import COLLECT, FAST, DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
@@ -203,17 +203,30 @@ class Model(metaclass=ModelMeta):
 
     # --- the public codec methods ---------------------------------------------------------------
 
-    def validate(self) -> list[ValidationError]:
+    def validate(self, *, waive: str | Iterable[str] | None = None) -> list[ValidationError]:
         """Check the whole tree; return every problem (empty when the model can be sent).
 
         Each `batchprep.ValidationError` has ``rule``, ``target`` (msrest's ``Class.attribute``)
-        and ``path`` (a JSON pointer into the REST body).
+        and ``path`` (a JSON pointer into the REST body); a broken Batch service rule also has its
+        name in ``service_rule``.
+
+        Args:
+            waive: Service rule names (docs/service-rules.md) whose problems to leave out, for a
+                service that accepts what a local rule refuses. Type and format problems and
+                msrest's own rules are never left out.
+
+        Raises:
+            ValueError: ``waive`` holds a name that is no service rule's.
         """
         cls = type(self)
+        if waive is not None:
+            names = service_rules.waived(waive)
         if (cls._bp_compiled.get("validate") or _hot(cls, "validate", "validate", FAST))(self):
             return []
         errors: list[ValidationError] = []
         compiled(cls, "validate", COLLECT)(self, "", errors)
+        if waive is not None:
+            return [e for e in errors if e.service_rule not in names]
         return errors
 
     def serialize(self, keep_readonly: bool = False, **kwargs: Any) -> dict[str, Any]:
@@ -225,11 +238,21 @@ class Model(metaclass=ModelMeta):
                 ``key_transformer=`` picks other keys, as in `as_dict`;
                 ``send_additional_properties=True`` (or ``False``) sends (or holds back) every object's
                 ``additional_properties`` whatever `enable_additional_properties_sending` said,
-                so a body read from the service goes back whole.
+                so a body read from the service goes back whole; ``waive=`` names Batch service
+                rules to let pass for this call, as in `validate`.
 
         Raises:
             SerializationError: the model is not valid; ``errors`` lists every problem.
+            ValueError: ``waive`` holds a name that is no service rule's.
         """
+        if "waive" in kwargs:
+            waive = kwargs.pop("waive")
+            if waive is not None:
+                errors = self.validate(waive=waive)
+                if errors:
+                    raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
+                waived: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+                return waived
         if not kwargs and not hasattr(self, "_xml_map"):  # the common case: a JSON body
             try:
                 cls = type(self)
