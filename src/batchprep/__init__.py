@@ -46,6 +46,7 @@ from batchprep.models import (
     TaskFailureInformation,
     UserIdentity,
 )
+from batchprep.status import StatusPage, iter_status, iter_status_pages, read_status_page
 from batchprep.transformers import attribute_transformer, full_restapi_key_transformer, last_restapi_key_transformer
 
 __version__ = "0.1.0"
@@ -76,6 +77,7 @@ __all__ = [
     "ResourceFile",
     "SerializationError",
     "SizeWarning",
+    "StatusPage",
     "TaskConstraints",
     "TaskContainerExecutionInformation",
     "TaskContainerSettings",
@@ -89,10 +91,13 @@ __all__ = [
     "field",
     "format_duration",
     "full_restapi_key_transformer",
+    "iter_status",
+    "iter_status_pages",
     "last_rest_key_case_insensitive_extractor",
     "last_rest_key_extractor",
     "last_restapi_key_transformer",
     "parse_duration",
+    "read_status_page",
     "register_enum",
     "rest_key_case_insensitive_extractor",
     "rest_key_extractor",
