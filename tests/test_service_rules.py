@@ -281,10 +281,10 @@ def test_a_release_task_needs_a_preparation_task(
         (None, None, None, ""),
         ("prep", "clean", None, ""),
         ("jobrelease", "jobpreparation", None, ""),
-        ("same", "same", "/jobReleaseTask/id", "is the ID of the other task too (/jobPreparationTask/id: same)"),
-        ("Same", "sAME", "/jobReleaseTask/id", "is the ID of the other task too (/jobPreparationTask/id: Same)"),
-        (None, "jobpreparation", "/jobReleaseTask/id", "is the ID of the other task too (/jobPreparationTask/id: jobpreparation, the default)"),
-        ("JobRelease", None, "/jobPreparationTask/id", "is the ID of the other task too (/jobReleaseTask/id: jobrelease, the default)"),
+        ("same", "same", "/jobReleaseTask/id", "is the Job Preparation Task's ID too (same)"),
+        ("Same", "sAME", "/jobReleaseTask/id", "is the Job Preparation Task's ID too (Same)"),
+        (None, "jobpreparation", "/jobReleaseTask/id", "is the Job Preparation Task's ID too (jobpreparation, its default)"),
+        ("JobRelease", None, "/jobPreparationTask/id", "is the Job Release Task's ID too (jobrelease, its default)"),
     ],
 )
 def test_the_two_task_ids_differ_defaults_included(

@@ -94,6 +94,19 @@ class ValidationError(BatchprepError):
     def __repr__(self) -> str:
         return f"ValidationError(rule={self.rule!r}, target={self.target!r}, path={self.path!r})"
 
+    def with_path(self, path: str) -> ValidationError:
+        """The same problem at another place (a body read inside a larger document, say)."""
+        return ValidationError(
+            self.rule,
+            self.target,
+            self.value,
+            path=path,
+            message=self.message,
+            expected=self.expected,
+            found=self.found,
+            service_rule=self.service_rule,
+        )
+
 
 def _rebuild_validation_error(
     rule: str, target: str, value: Any, path: str, message: str, expected: str, found: str, service_rule: str = ""

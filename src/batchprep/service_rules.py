@@ -336,18 +336,18 @@ def job_task_ids_distinct(obj: Any, path: str, errors: list[ValidationError]) ->
     if preparation is None or release is None or task_ids_differ(preparation, release):
         return
     if release.id is not None:
-        where, other = "/jobReleaseTask/id", "/jobPreparationTask/id"
-        shown = preparation.id if preparation.id is not None else f"{DEFAULT_PREPARATION_ID}, the default"
+        where, other = "/jobReleaseTask/id", "the Job Preparation Task's"
+        shown = preparation.id if preparation.id is not None else f"{DEFAULT_PREPARATION_ID}, its default"
     else:
-        where, other = "/jobPreparationTask/id", "/jobReleaseTask/id"
-        shown = f"{DEFAULT_RELEASE_ID}, the default"
+        where, other = "/jobPreparationTask/id", "the Job Release Task's"
+        shown = f"{DEFAULT_RELEASE_ID}, its default"
     errors.append(
         ValidationError(
             "unique",
             f"{type(release if where.startswith('/jobRelease') else preparation).__name__}.id",
             True,
             path=path + where,
-            message=f"is the ID of the other task too ({other}: {shown}); the two IDs must differ (letter case aside)",
+            message=f"is {other} ID too ({shown}); the two IDs must differ (letter case aside)",
             service_rule="job-task-ids-distinct",
         )
     )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from batchprep._fields import field
-from batchprep.errors import DeserializationError, ValidationError
+from batchprep.errors import DeserializationError
 from batchprep.model import Model
 from batchprep.models import (
     JobPreparationAndReleaseTaskExecutionInformation,
@@ -81,7 +81,8 @@ def read_status_page(document: Any, *, content_type: str | None = None) -> Statu
     try:
         return StatusPage.deserialize({"value": document})
     except DeserializationError as err:  # the paths of an array start at its items, not at /value
-        raise DeserializationError("cannot read a list of status entries", [_unwrapped(e) for e in err.errors]) from None
+        unwrapped = [e.with_path(e.path.removeprefix("/value")) for e in err.errors]
+        raise DeserializationError("cannot read a list of status entries", unwrapped) from None
 
 
 def _parse(text: Any, content_type: str | None) -> Any:
@@ -89,20 +90,6 @@ def _parse(text: Any, content_type: str | None) -> Any:
     from batchprep.model import _unpack
 
     return _unpack(StatusPage, text, content_type)
-
-
-def _unwrapped(problem: ValidationError) -> ValidationError:
-    path = problem.path[len("/value") :] if problem.path.startswith("/value") else problem.path
-    return ValidationError(
-        problem.rule,
-        problem.target,
-        problem.value,
-        path=path,
-        message=problem.message,
-        expected=problem.expected,
-        found=problem.found,
-        service_rule=problem.service_rule,
-    )
 
 
 def iter_status_pages(fetch: Callable[[str | None], Fetched]) -> Iterator[StatusPage]:

@@ -1,7 +1,9 @@
 """Checking task documents: every problem of a REST body at once, as `batchprep check` reports them.
 
 One room per kind of finding: `batchprep.lint.document` reads a body and validates it, so that
-reading problems and rule problems come out together, with warnings beside them.
+reading problems and rule problems come out together, with warnings beside them;
+`batchprep.lint.job` finds the tasks in the other bodies they travel in (a whole job, a job
+schedule) and reads a bare Job Release Task.
 
 Examples:
     >>> from batchprep.lint import problems
@@ -10,5 +12,6 @@ Examples:
 """
 
 from batchprep.lint.document import LintWarning, Report, check, check_text, problems
+from batchprep.lint.job import BodyReport, check_body, check_body_text, kind_of
 
-__all__ = ["LintWarning", "Report", "check", "check_text", "problems"]
+__all__ = ["BodyReport", "LintWarning", "Report", "check", "check_body", "check_body_text", "check_text", "kind_of", "problems"]
