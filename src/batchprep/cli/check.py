@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import click
 
-from batchprep.cli._app import EXIT_UNREADABLE, Finding, Unreadable, cli, findings, json_text, plural, read
+from batchprep.cli._app import (
+    EXIT_UNREADABLE,
+    KIND_OPTION,
+    WAIVE_OPTION,
+    Finding,
+    Unreadable,
+    cli,
+    findings,
+    json_text,
+    plural,
+    read,
+)
 
 
 @cli.command()
@@ -19,9 +30,11 @@ from batchprep.cli._app import EXIT_UNREADABLE, Finding, Unreadable, cli, findin
     "json: a JSON array of {file, path, rule, message, severity}.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the summary line on stderr.")
+@KIND_OPTION
+@WAIVE_OPTION
 @click.pass_context
-def check(ctx: click.Context, files: tuple[str, ...], output: str, quiet: bool) -> None:
-    """Report every problem of each FILE in one run.
+def check(ctx: click.Context, files: tuple[str, ...], output: str, quiet: bool, kind: str, waive: tuple[str, ...]) -> None:
+    """Report every problem of each FILE in one run (- reads stdin).
 
     Problems are what the Batch service would refuse: values of the wrong JSON type, malformed
     durations, and broken rules (a task ID with a space, a resource file without a source...). All of a
@@ -29,10 +42,17 @@ def check(ctx: click.Context, files: tuple[str, ...], output: str, quiet: bool) 
     change the exit code: a body near the service's size limits [size], and properties batchprep does
     not know [unknown], which it keeps when reading but leaves out when sending.
 
+    A FILE may hold a Job Preparation Task, a Job Release Task, a whole Job - Add body or a job
+    schedule (see --as): in a job, its jobPreparationTask and jobReleaseTask are checked, with paths
+    from the document's root, and so are the rules that tie them (a release task needs a preparation
+    task, the two IDs differ); the rest of the job is left alone.
+
     \b
     Examples:
       batchprep check task.json
       batchprep check tasks/*.json tasks/*.yaml
+      batchprep check job.json release-task.json
+      batchprep check --as release cleanup.json
       batchprep check --format json task.json | jq '.[] | select(.severity == "error")'
 
     Exit codes: 0 no problems (warnings allowed), 1 a file has problems, 2 a file cannot be read.
@@ -41,7 +61,7 @@ def check(ctx: click.Context, files: tuple[str, ...], output: str, quiet: bool) 
     unreadable = invalid = 0
     for file in files:
         try:
-            report = read(file)
+            report = read(file, kind, waive)
         except Unreadable as err:
             unreadable += 1
             err.show()
