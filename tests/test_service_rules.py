@@ -395,3 +395,14 @@ def test_the_names_of_a_model_of_your_own_can_be_waived() -> None:
     assert [e.service_rule for e in quota.validate()] == ["Quota.cores.maximum", "quota-slots"]
     assert quota.validate(waive=["Quota.cores.maximum", "quota-slots"]) == []
     assert "quota-slots" in service_rules.known_names()
+
+
+def test_every_service_rule_name_has_its_row_in_the_docs() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "service-rules.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    documented = {cell.strip().strip("`") for row in rows for cell in row.split("|")[3:4]}
+    ours = {name for name, owners in service_rules.known_names().items() if any(o in dir(bp) for o in owners)}
+    assert ours <= documented, sorted(ours - documented)
+    assert documented <= ours, sorted(documented - ours)

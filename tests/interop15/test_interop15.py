@@ -270,3 +270,47 @@ def test_wrong_objects_are_refused() -> None:
 def test_the_14x_functions_name_their_extra() -> None:
     with pytest.raises(ImportError, match=r"needs azure-batch >=14,<15, but azure-batch 15\..* pip install 'batchprep\[azure14\]'"):
         to_msrest_model(bp.EnvironmentSetting(name="A"))
+
+
+def _table(page: str, header: str) -> list[list[str]]:
+    """The rows of the markdown table whose header row starts with ``header``, cells without backquotes."""
+    lines = page.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip().replace("`", "") for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_the_rename_table_of_the_docs_is_azure_batch_15s() -> None:
+    """docs/interop.md lists every class, attribute and enum member 15.x renamed: it must stay true."""
+    from pathlib import Path
+
+    from batchprep.interop import _FAMILY, _V15
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "interop.md").read_text(encoding="utf-8")
+    classes = {row[0].split(" ")[0]: row[1:] for row in _table(page, "| batchprep and azure-batch 14.x |")}
+    for name, ours in _FAMILY.items():
+        theirs = _V15.their_class(ours)
+        if theirs is None:
+            assert name not in classes
+            continue
+        attributes = {}
+        for klass in reversed(theirs.__mro__):
+            for attr, value in vars(klass).items():
+                if hasattr(value, "_rest_name_input"):
+                    attributes[value._rest_name_input or attr] = attr
+        assert set(attributes) == {f.wire_key for f in ours._bp_fields}, name  # every field, no other
+        renamed = [f"{f.name} → {attributes[f.wire_key]}" for f in ours._bp_fields if attributes[f.wire_key] != f.name]
+        assert classes[name] == [theirs.__name__ if theirs.__name__ != name else "the same", ", ".join(renamed) or "—"], name
+    assert set(classes) == {name for name, ours in _FAMILY.items() if _V15.their_class(ours) is not None}
+    enums = {row[0]: row[1:] for row in _table(page, "| batchprep and azure-batch 14.x enum |")}
+    assert len(enums) == 8
+    for name, (renamed_to, members) in enums.items():
+        ours_enum = getattr(bp, name)
+        theirs_enum = getattr(az, _V15.renamed.get(name, name))
+        assert renamed_to == (theirs_enum.__name__ if theirs_enum.__name__ != name else "the same")
+        assert members == ", ".join(f"{m.name} → {theirs_enum(m.value).name}" for m in ours_enum)
+        assert {m.value for m in ours_enum} == {m.value for m in theirs_enum}
