@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 
 import azure.batch.models as az
 import pytest
@@ -63,20 +64,19 @@ def near_misses(draw: st.DrawFn) -> str:
     return "".join(chars)
 
 
-def msrest_reads(text: str) -> datetime.datetime | None:
-    try:
-        result: datetime.datetime = Deserializer.deserialize_iso(text)
-        return result
-    except MsrestDeserializationError:
-        return None
+def _reading(load: Callable[[str], datetime.datetime], refusal: type[Exception]) -> Callable[[str], datetime.datetime | None]:
+    def read(text: str) -> datetime.datetime | None:
+        try:
+            return load(text)
+        except refusal:
+            return None
+
+    return read
 
 
-def batchprep_reads(text: str) -> datetime.datetime | None:
-    try:
-        result: datetime.datetime = _ISO.load(text)
-        return result
-    except Invalid:
-        return None
+#: The moment each library reads from a text, or None where it refuses the text.
+msrest_reads = _reading(Deserializer.deserialize_iso, MsrestDeserializationError)
+batchprep_reads = _reading(_ISO.load, Invalid)
 
 
 def assert_same_moment(ours: datetime.datetime | None, theirs: datetime.datetime | None) -> None:
