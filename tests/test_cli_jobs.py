@@ -95,9 +95,12 @@ def test_a_bare_release_task_is_recognised(tmp_path: Path) -> None:
     path = write(tmp_path, "release.json", release)
     done = run("check", "--quiet", path)
     assert done.returncode == 1
-    assert done.stdout == (
-        f"{path}: /maxWallClockTime: must be at most 15 minutes (PT15M) for a Job Release Task; the service refuses longer [maximum]\n"
-    )
+    assert done.stdout.splitlines() == [
+        f"{path}: /maxWallClockTime: must be at most 15 minutes (PT15M) for a Job Release Task; the service refuses longer [maximum]",
+        f"{path}: /: read as a Job Release Task, since maxWallClockTime or retentionTime is at its top level; "
+        "a Job Preparation Task keeps them under constraints (--as preparation checks it as one) [kind]",
+    ]
+    assert run("check", "--quiet", "--as", "release", path).stdout.count("[kind]") == 0  # said only when guessed
     # Read as a preparation task, maxWallClockTime at the top level is an unknown property.
     as_preparation = run("check", "--quiet", "--as", "preparation", path)
     assert as_preparation.returncode == 0 and "[unknown]" in as_preparation.stdout

@@ -12,6 +12,10 @@
   (``/jobSpecification/jobReleaseTask/...``).
 
 Problems of Batch service rules named in ``waive`` are left out (see `batchprep.service_rules`).
+Besides the warnings of `batchprep.lint.document` (``size``, ``unknown``), a job with neither task
+gets a ``job`` warning, and a body with problems that was read as a Job Release Task because of
+its top-level time limits a ``kind`` warning (it may be a preparation task whose limits belong
+under ``constraints``).
 """
 
 from __future__ import annotations
@@ -104,7 +108,8 @@ def check_body(document: Any, kind: str = "auto", *, waive: str | Iterable[str] 
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     names = service_rules.waived(waive)
-    if kind == "auto":
+    guessed = kind == "auto"
+    if guessed:
         kind = kind_of(document)
     if kind in ("preparation", "release"):
         report: Report = check(document, JobPreparationTask if kind == "preparation" else JobReleaseTask)
@@ -116,7 +121,16 @@ def check_body(document: Any, kind: str = "auto", *, waive: str | Iterable[str] 
     model = report.model
     if model is None and not found and report.problems:  # every problem was waived: read it anyway
         model = _read_anyway(document, kind)
-    return BodyReport(model, found, report.warnings, kind, document, names)
+    warnings = report.warnings
+    if guessed and kind == "release" and found:  # perhaps a preparation task with misplaced limits
+        warnings = [*warnings, LintWarning("", "kind", _RELEASE_GUESS)]
+    return BodyReport(model, found, warnings, kind, document, names)
+
+
+_RELEASE_GUESS = (
+    "read as a Job Release Task, since maxWallClockTime or retentionTime is at its top level; "
+    "a Job Preparation Task keeps them under constraints (--as preparation checks it as one)"
+)
 
 
 def check_body_text(
