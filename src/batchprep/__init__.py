@@ -1,8 +1,9 @@
 """batchprep: typed, strict, fast models for the Azure Batch Job Preparation Task.
 
-Build a `JobPreparationTask` with keyword arguments, check it with ``validate()``, and turn it
-into the REST body with ``serialize()`` (or read one back with ``deserialize()``). The models speak the
-same wire format as the msrest-based ``azure.batch.models`` classes.
+Build a `JobPreparationTask` (and its `JobReleaseTask`) with keyword arguments, check it with
+``validate()``, and turn it into the REST body with ``serialize()`` (or read one back with
+``deserialize()``); read what the service reports about them per node with `read_status_page`. The
+models speak the same wire format as the msrest-based ``azure.batch.models`` classes.
 """
 
 from batchprep._fields import field
