@@ -100,7 +100,7 @@ def container_settings(extras: bool = False) -> st.SearchStrategy[dict[str, Any]
 
 def user_identities(extras: bool = False) -> st.SearchStrategy[dict[str, Any]]:
     auto_user = _obj({}, {"scope": enum_or_unknown("task", "pool"), "elevationLevel": enum_or_unknown("nonadmin", "admin")}, extras)
-    return _obj({}, {"username": texts}, extras) | _obj({"autoUser": auto_user}, {}, extras)
+    return _obj({"username": texts}, {}, extras) | _obj({"autoUser": auto_user}, {}, extras)
 
 
 def job_preparation_tasks(extras: bool = False) -> st.SearchStrategy[dict[str, Any]]:

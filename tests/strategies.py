@@ -34,6 +34,7 @@ from msrest_oracle import EXTRACTORS
 
 __all__ = [
     "MODEL_CLASSES",
+    "SDK_CLASSES",
     "durations",
     "enum_values",
     "extractor_names",
@@ -47,6 +48,7 @@ __all__ = [
     "reshaped",
     "task_ids",
     "texts",
+    "timestamps",
     "unknown_members",
 ]
 
@@ -62,7 +64,17 @@ MODEL_CLASSES: tuple[type[bp.Model], ...] = (
     bp.UserIdentity,
     bp.AutoUserSpecification,
     bp.ContainerHostBatchBindMountEntry,
+    bp.JobReleaseTask,
+    bp.JobPreparationAndRelease,
+    bp.JobPreparationAndReleaseTaskExecutionInformation,
+    bp.JobPreparationTaskExecutionInformation,
+    bp.JobReleaseTaskExecutionInformation,
+    bp.TaskContainerExecutionInformation,
+    bp.TaskFailureInformation,
+    bp.NameValuePair,
 )
+#: The classes the official SDK has too (both generations): all but batchprep's JobPreparationAndRelease.
+SDK_CLASSES: tuple[type[bp.Model], ...] = tuple(cls for cls in MODEL_CLASSES if cls is not bp.JobPreparationAndRelease)
 
 _TASK_ID = r"\A[A-Za-z0-9_-]{1,64}\Z"
 _FILE_MODE = r"\A[0-7]{3,4}\Z"
@@ -130,6 +142,20 @@ def durations(non_negative: bool = False) -> st.SearchStrategy[datetime.timedelt
 def task_ids() -> st.SearchStrategy[str]:
     """IDs the Batch service accepts: 1 to 64 of ``A-Z a-z 0-9 _ -``."""
     return st.from_regex(_TASK_ID)
+
+
+@functools.cache
+def timestamps() -> st.SearchStrategy[datetime.datetime]:
+    """Date-times with microseconds, in UTC, at an offset, or naive (msrest writes those as UTC)."""
+    zones = st.sampled_from(
+        [
+            None,
+            datetime.timezone.utc,
+            datetime.timezone(datetime.timedelta(hours=5, minutes=30)),
+            datetime.timezone(-datetime.timedelta(hours=8)),
+        ]
+    )
+    return st.datetimes(min_value=datetime.datetime(1900, 1, 2), max_value=datetime.datetime(9998, 12, 30), timezones=zones)
 
 
 @functools.cache
@@ -214,6 +240,12 @@ def relative_paths() -> st.SearchStrategy[str]:
 
 
 @functools.cache
+def file_names() -> st.SearchStrategy[str]:
+    """Relative paths that name a file (what ``filePath`` must be with ``httpUrl``)."""
+    return relative_paths().filter(lambda path: path.replace("\\", "/").rsplit("/", 1)[-1] not in ("", ".", ".."))
+
+
+@functools.cache
 def file_modes() -> st.SearchStrategy[str]:
     """Unix permission bits in octal (``644``, ``0755``)."""
     return st.from_regex(_FILE_MODE)
@@ -229,7 +261,7 @@ def _lawful_resource_files(draw: st.DrawFn) -> bp.ResourceFile:
     return bp.ResourceFile(
         **chosen,
         blob_prefix=draw(optional(texts())) if container else None,
-        file_path=draw(relative_paths() if source == "http_url" else optional(relative_paths())),
+        file_path=draw(file_names() if source == "http_url" else optional(relative_paths())),
         file_mode=draw(optional(file_modes())),
         identity_reference=draw(optional(_identity_references())) if by_url else None,
     )
@@ -264,7 +296,7 @@ def _constraints(kind: _Kind) -> st.SearchStrategy[bp.TaskConstraints]:
         bp.TaskConstraints,
         max_wall_clock_time=optional(duration),
         retention_time=optional(duration),
-        max_task_retry_count=optional(st.integers(-1 if lawful else -_INT32, _INT32 - 1)),
+        max_task_retry_count=optional(st.integers(-1, _INT32 - 1) if lawful else st.integers(-(2**40), 2**40)),
     )
 
 
@@ -283,8 +315,8 @@ def _user_identities(kind: _Kind) -> st.SearchStrategy[bp.UserIdentity]:
     if not kind.service_rules:
         return both
     return st.one_of(
-        st.builds(bp.UserIdentity, user_name=optional(texts())),
-        st.builds(bp.UserIdentity, auto_user=optional(_auto_users())),
+        st.builds(bp.UserIdentity, user_name=texts()),
+        st.builds(bp.UserIdentity, auto_user=_auto_users()),
     )
 
 
@@ -306,6 +338,115 @@ def _job_preparation_tasks(kind: _Kind) -> st.SearchStrategy[bp.JobPreparationTa
 
 
 @functools.cache
+def _release_tasks(kind: _Kind) -> st.SearchStrategy[bp.JobReleaseTask]:
+    unique_names: dict[str, Any] = {"unique_by": lambda setting: setting.name} if kind.service_rules else {}
+    limit = st.timedeltas(min_value=datetime.timedelta(0), max_value=datetime.timedelta(minutes=15))
+    return st.builds(
+        bp.JobReleaseTask,
+        id=optional(task_ids() if kind.service_rules else texts(70)),
+        command_line=kind.required(texts()),
+        container_settings=optional(_container_settings(kind)),
+        resource_files=_lists(_resource_files(kind)),
+        environment_settings=_lists(_environment_settings(kind), **unique_names),
+        max_wall_clock_time=optional(limit if kind.service_rules else durations()),
+        retention_time=optional(durations(non_negative=kind.service_rules)),
+        user_identity=optional(_user_identities(kind)),
+    )
+
+
+@functools.cache
+def _jobs(kind: _Kind) -> st.SearchStrategy[bp.JobPreparationAndRelease]:
+    jobs = st.builds(
+        bp.JobPreparationAndRelease,
+        job_preparation_task=optional(_job_preparation_tasks(kind)),
+        job_release_task=optional(_release_tasks(kind)),
+    )
+    if not kind.service_rules:
+        return jobs
+    from batchprep.service_rules import task_ids_differ
+
+    return jobs.filter(
+        lambda job: job.job_release_task is None
+        or (job.job_preparation_task is not None and task_ids_differ(job.job_preparation_task, job.job_release_task))
+    )
+
+
+def _counts(kind: _Kind) -> st.SearchStrategy[int]:
+    """int32 values when the service rules are kept, any integer otherwise."""
+    return st.integers(-_INT32, _INT32 - 1) if kind.service_rules else st.integers(-(2**40), 2**40)
+
+
+@functools.cache
+def _pairs() -> st.SearchStrategy[bp.NameValuePair]:
+    return st.builds(bp.NameValuePair, name=optional(texts()), value=optional(texts()))
+
+
+@functools.cache
+def _failures(kind: _Kind) -> st.SearchStrategy[bp.TaskFailureInformation]:
+    return st.builds(
+        bp.TaskFailureInformation,
+        category=kind.required(enum_values(bp.ErrorCategory)),
+        code=optional(texts()),
+        message=optional(texts()),
+        details=_lists(_pairs()),
+    )
+
+
+@functools.cache
+def _container_infos() -> st.SearchStrategy[bp.TaskContainerExecutionInformation]:
+    return st.builds(
+        bp.TaskContainerExecutionInformation, container_id=optional(texts()), state=optional(texts()), error=optional(texts())
+    )
+
+
+@functools.cache
+def _execution_infos(kind: _Kind, release: bool) -> st.SearchStrategy[Any]:
+    common: dict[str, Any] = {
+        "start_time": kind.required(timestamps()),
+        "end_time": optional(timestamps()),
+        "task_root_directory": optional(texts()),
+        "task_root_directory_url": optional(texts()),
+        "exit_code": optional(_counts(kind)),
+        "container_info": optional(_container_infos()),
+        "failure_info": optional(_failures(kind)),
+        "result": optional(enum_values(bp.TaskExecutionResult)),
+    }
+    if release:
+        return st.builds(bp.JobReleaseTaskExecutionInformation, state=kind.required(enum_values(bp.JobReleaseTaskState)), **common)
+    return st.builds(
+        bp.JobPreparationTaskExecutionInformation,
+        state=kind.required(enum_values(bp.JobPreparationTaskState)),
+        retry_count=kind.required(_counts(kind)),
+        last_retry_time=optional(timestamps()),
+        **common,
+    )
+
+
+@functools.cache
+def _status_entries(kind: _Kind) -> st.SearchStrategy[bp.JobPreparationAndReleaseTaskExecutionInformation]:
+    return st.builds(
+        bp.JobPreparationAndReleaseTaskExecutionInformation,
+        pool_id=optional(texts()),
+        node_id=optional(texts()),
+        node_url=optional(texts()),
+        job_preparation_task_execution_info=optional(_execution_infos(kind, False)),
+        job_release_task_execution_info=optional(_execution_infos(kind, True)),
+    )
+
+
+@functools.cache
+def status_entries(*, complete: bool = True, service_rules: bool = True) -> st.SearchStrategy[bp.JobPreparationAndReleaseTaskExecutionInformation]:
+    """Entries of a preparation and release task status list (the arguments are those of `model_trees`)."""
+    return _status_entries(_Kind(complete, service_rules, True))
+
+
+@functools.cache
+def release_tasks(*, complete: bool = True, service_rules: bool = True, bind_mounts: bool = True) -> st.SearchStrategy[bp.JobReleaseTask]:
+    """Job Release Task trees (the arguments are those of `job_preparation_tasks`)."""
+    return _release_tasks(_Kind(complete, service_rules, bind_mounts))
+
+
+@functools.cache
 def job_preparation_tasks(
     *, complete: bool = True, service_rules: bool = True, bind_mounts: bool = True
 ) -> st.SearchStrategy[bp.JobPreparationTask]:
@@ -314,8 +455,8 @@ def job_preparation_tasks(
     Args:
         complete: Required values (``command_line``, ``image_name``, ``name``) are never ``None``.
         service_rules: The tree keeps the Batch service rules batchprep checks and msrest does not
-            (task ID, resource file sources and paths, file modes, one identity, unique environment
-            names, retry count at least -1, non-negative durations).  With ``False``, any value of the
+            (task ID, resource file sources and paths, file modes, exactly one identity, unique
+            environment names, retry count from -1 to the int32 maximum, non-negative durations).  With ``False``, any value of the
             right Python type.
         bind_mounts: ``container_host_batch_bind_mounts`` may be set (azure-batch 14.2 lacks it).
     """
@@ -324,27 +465,59 @@ def job_preparation_tasks(
 
 @functools.cache
 def model_trees(
-    *, complete: bool = True, service_rules: bool = True, bind_mounts: bool = True
+    *,
+    complete: bool = True,
+    service_rules: bool = True,
+    bind_mounts: bool = True,
+    roots: tuple[type[bp.Model], ...] = MODEL_CLASSES,
 ) -> st.SearchStrategy[bp.Model]:
-    """A tree rooted at any class of the family (half of the time a whole Job Preparation Task).
+    """A tree rooted at a class of the family: half of the time a whole body (a Job Preparation Task,
+    a Job Release Task, the two in a job, or a status entry), else one of the parts.
 
-    The arguments are those of :func:`job_preparation_tasks`.
+    Args:
+        complete: As in :func:`job_preparation_tasks`.
+        service_rules: As in :func:`job_preparation_tasks`.
+        bind_mounts: As in :func:`job_preparation_tasks`.
+        roots: The classes a tree may be rooted at (the others can still appear inside).
     """
     kind = _Kind(complete, service_rules, bind_mounts)
-    others = [
-        _container_settings(kind),
-        _registries(),
-        _identity_references(),
-        _resource_files(kind),
-        _environment_settings(kind),
-        _constraints(kind),
-        _user_identities(kind),
-        _auto_users(),
-    ]
-    if bind_mounts:
-        others.append(_bind_mounts())
-    # (``a | b`` would flatten the union and give the whole task a tenth of the draws only.)
-    return st.booleans().flatmap(lambda whole: _job_preparation_tasks(kind) if whole else st.one_of(others))
+    by_root: dict[type[bp.Model], st.SearchStrategy[Any]] = {
+        bp.JobPreparationTask: _job_preparation_tasks(kind),
+        bp.JobReleaseTask: _release_tasks(kind),
+        bp.JobPreparationAndRelease: _jobs(kind),
+        bp.JobPreparationAndReleaseTaskExecutionInformation: _status_entries(kind),
+        bp.TaskContainerSettings: _container_settings(kind),
+        bp.ContainerRegistry: _registries(),
+        bp.ComputeNodeIdentityReference: _identity_references(),
+        bp.ResourceFile: _resource_files(kind),
+        bp.EnvironmentSetting: _environment_settings(kind),
+        bp.TaskConstraints: _constraints(kind),
+        bp.UserIdentity: _user_identities(kind),
+        bp.AutoUserSpecification: _auto_users(),
+        bp.ContainerHostBatchBindMountEntry: _bind_mounts(),
+        bp.JobPreparationTaskExecutionInformation: _execution_infos(kind, False),
+        bp.JobReleaseTaskExecutionInformation: _execution_infos(kind, True),
+        bp.TaskContainerExecutionInformation: _container_infos(),
+        bp.TaskFailureInformation: _failures(kind),
+        bp.NameValuePair: _pairs(),
+    }
+    if not bind_mounts:
+        roots = tuple(root for root in roots if root is not bp.ContainerHostBatchBindMountEntry)
+    bodies = [by_root[root] for root in _BODIES if root in roots]
+    parts = [by_root[root] for root in roots if root not in _BODIES]
+    if not bodies or not parts:
+        return st.one_of(bodies or parts)
+    # (``a | b`` would flatten the union and give the whole bodies a tenth of the draws only.)
+    return st.booleans().flatmap(lambda whole: st.one_of(bodies) if whole else st.one_of(parts))
+
+
+#: The classes whose trees are whole REST bodies.
+_BODIES = (
+    bp.JobPreparationTask,
+    bp.JobReleaseTask,
+    bp.JobPreparationAndRelease,
+    bp.JobPreparationAndReleaseTaskExecutionInformation,
+)
 
 
 # --- documents --------------------------------------------------------------------------------------

@@ -344,6 +344,34 @@ def test_checked_serializer_agrees_with_validate_and_dump(tree: Model) -> None:
         assert body == compiled(type(tree), "dump", DumpMode("rest", False))(tree)
 
 
+#: The modules the type tree and the enums stand on: none of them may import the base class.
+_LOW_FLOORS = ("_registry.py", "_types.py", "_fields.py", "_primitives.py", "_rules.py", "durations.py", "errors.py", "models/enums.py")
+
+
+@pytest.mark.parametrize("module", _LOW_FLOORS)
+def test_the_low_floors_never_import_the_base_class(module: str) -> None:
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(batchprep.__file__).parent / module).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+            imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+    assert "batchprep.model" not in imported, module
+
+
+def test_the_registry_is_one_dict_seen_from_the_base_class_and_the_type_tree() -> None:
+    from batchprep import _registry, _types, model
+
+    assert model.registry is _registry.registry
+    assert _types.resolve("ResourceFile", "nowhere") is ResourceFile
+    assert model.register_enum is batchprep.register_enum is _registry.register_enum
+
+
 def test_importing_batchprep_leaves_the_tools_for_later() -> None:
     """``import batchprep`` stays light: the linter, the shell-script reader and inspect load on first use."""
     import subprocess

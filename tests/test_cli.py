@@ -58,8 +58,10 @@ def unplaced(line: str) -> str:
     return re.sub(r"^([^:]*):\d+:\d+: ", r"\1: ", line)
 
 
-def run(*args: str | Path, python: list[str] | None = None, merged: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a subprocess from the repository root, as a user would."""
+def run(
+    *args: str | Path, python: list[str] | None = None, merged: bool = False, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a subprocess from the repository root, as a user would (``stdin``: its input)."""
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["PYTHONIOENCODING"] = "utf-8"
     return subprocess.run(
@@ -71,6 +73,7 @@ def run(*args: str | Path, python: list[str] | None = None, merged: bool = False
         stderr=subprocess.STDOUT if merged else subprocess.PIPE,
         encoding="utf-8",
         timeout=120,
+        input=stdin,
     )
 
 
@@ -387,7 +390,7 @@ def test_version() -> None:
     assert (done.returncode, done.stdout) == (0, f"batchprep {__version__}\n")
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["render"], ["schema"], ["example"]])
+@pytest.mark.parametrize("command", [[], ["check"], ["render"], ["schema"], ["example"], ["status"]])
 def test_help_everywhere_with_examples(command: list[str]) -> None:
     done = run(*command, "--help")
     assert done.returncode == 0

@@ -267,3 +267,15 @@ def test_additional_properties_never_overwrite_declared_ones() -> None:
     assert theirs.serialize()["httpUrl"] == "EVIL"
     ours = bp.ResourceFile(http_url="https://a/f", file_path="a", additional_properties={"httpUrl": "EVIL", "new": 1})
     assert ours.serialize(send_additional_properties=True) == {"httpUrl": "https://a/f", "filePath": "a", "new": 1}
+
+
+def test_timestamps_carry_standard_time_zones() -> None:
+    body = {"startTime": "2026-01-31T12:00:00.1234567+02:00", "endTime": "2026-01-31T12:30:00Z", "state": "completed"}
+    theirs = az.JobReleaseTaskExecutionInformation.deserialize(body)
+    assert type(theirs.start_time.tzinfo).__module__.startswith("isodate")
+    ours = bp.JobReleaseTaskExecutionInformation.deserialize(body)
+    assert ours.start_time == theirs.start_time and ours.start_time.utcoffset() == theirs.start_time.utcoffset()
+    assert ours.start_time.tzinfo == datetime.timezone(datetime.timedelta(hours=2))
+    assert ours.end_time is not None and ours.end_time.tzinfo is datetime.timezone.utc
+    assert eval(repr(ours.start_time), {"datetime": datetime}) == ours.start_time  # the repr evaluates back
+    assert ours.serialize() == theirs.serialize()

@@ -17,16 +17,27 @@ from msrest.serialization import Serializer
 
 import batchprep as bp
 from msrest_oracle import oracle_class, to_msrest
-from strategies import MODEL_CLASSES, job_preparation_tasks
+from strategies import MODEL_CLASSES, job_preparation_tasks, release_tasks
 
 CLIENT_MODELS = {name: value for name, value in vars(az).items() if isinstance(value, type)}
 _BIND_MOUNTS = "container_host_batch_bind_mounts"
 _SHARED_CLASSES = [cls for cls in MODEL_CLASSES if hasattr(az, cls.__name__)]
-_ENUMS = [bp.AutoUserScope, bp.ContainerHostDataPath, bp.ContainerWorkingDirectory, bp.ElevationLevel]
+_ENUMS = [
+    bp.AutoUserScope,
+    bp.ContainerHostDataPath,
+    bp.ContainerWorkingDirectory,
+    bp.ElevationLevel,
+    bp.ErrorCategory,
+    bp.JobPreparationTaskState,
+    bp.JobReleaseTaskState,
+    bp.TaskExecutionResult,
+]
 
 
-def _job_body(task: Any) -> dict[str, Any]:
-    job = az.JobAddParameter(id="job-1", pool_info=az.PoolInformation(pool_id="pool-1"), job_preparation_task=task)
+def _job_body(task: Any, release: Any = None) -> dict[str, Any]:
+    job = az.JobAddParameter(
+        id="job-1", pool_info=az.PoolInformation(pool_id="pool-1"), job_preparation_task=task, job_release_task=release
+    )
     body: dict[str, Any] = Serializer(CLIENT_MODELS).body(job, "JobAddParameter")  # type: ignore[no-untyped-call]
     return body
 
@@ -35,6 +46,13 @@ def _job_body(task: Any) -> dict[str, Any]:
 def test_nested_in_job_add_parameter(task: bp.JobPreparationTask) -> None:
     expected = _job_body(to_msrest(task, az))
     assert _job_body(task) == expected
+
+
+@given(task=job_preparation_tasks(bind_mounts=False), release=release_tasks(bind_mounts=False))
+def test_a_release_task_nested_in_job_add_parameter(task: bp.JobPreparationTask, release: bp.JobReleaseTask) -> None:
+    expected = _job_body(to_msrest(task, az), to_msrest(release, az))
+    assert _job_body(task, release) == expected
+    assert expected["jobReleaseTask"] == release.serialize()
 
 
 def test_nested_bind_mounts_reach_the_body() -> None:
@@ -68,9 +86,10 @@ def test_metadata_matches_azure(cls: type[bp.Model]) -> None:
     assert cls._validation == azure_cls._validation
 
 
-def test_nine_classes_are_shared_with_azure() -> None:
-    assert len(_SHARED_CLASSES) == 9
+def test_sixteen_classes_are_shared_with_azure() -> None:
+    assert len(_SHARED_CLASSES) == 16
     assert not hasattr(az, "ContainerHostBatchBindMountEntry")
+    assert not hasattr(az, "JobPreparationAndRelease")
 
 
 @pytest.mark.parametrize("cls", MODEL_CLASSES, ids=lambda cls: cls.__name__)

@@ -53,19 +53,34 @@ def test_the_schema_is_json_and_the_same_every_time() -> None:
     assert json_schema() == SCHEMA
 
 
+#: The bodies a schema is generated for: the task, its release twin, the two in a job, a status entry.
+ROOTS = (
+    batchprep.JobPreparationTask,
+    batchprep.JobReleaseTask,
+    batchprep.JobPreparationAndRelease,
+    batchprep.JobPreparationAndReleaseTaskExecutionInformation,
+)
+
+
 def test_every_model_of_the_family_has_a_definition_from_its_fields() -> None:
     family = {
         name
         for name, cls in registry.items()
         if isinstance(cls, type) and issubclass(cls, Model) and cls.__module__.startswith("batchprep.models")
     }
-    assert set(SCHEMA["$defs"]) == family
-    for name in family:
-        cls = registry[name]
-        entry = SCHEMA["$defs"][name]
-        assert list(entry["properties"]) == [f.wire_key for f in cls._bp_fields]
-        assert entry.get("required", []) == [f.wire_key for f in cls._bp_fields if f.required]
-        assert entry["additionalProperties"] is True
+    schemas = [json_schema(root) for root in ROOTS]
+    for schema in schemas:
+        Draft202012Validator.check_schema(schema)
+    assert set().union(*(schema["$defs"] for schema in schemas)) == family
+    job = json_schema(batchprep.JobPreparationAndRelease)["$defs"]
+    assert set(SCHEMA["$defs"]) < set(job) and "JobReleaseTask" in job  # the job's schema holds both tasks
+    for schema in schemas:
+        for name, entry in schema["$defs"].items():
+            cls = registry[name]
+            assert list(entry["properties"]) == [f.wire_key for f in cls._bp_fields]
+            assert entry.get("required", []) == [f.wire_key for f in cls._bp_fields if f.required]
+            assert entry["additionalProperties"] is True
+            assert entry == SCHEMA["$defs"].get(name, entry)  # a model has the same entry everywhere
 
 
 def test_every_rule_spanning_several_properties_has_a_decision() -> None:
@@ -244,6 +259,12 @@ def _changed(path: str, value: Any) -> dict[str, Any]:
         ("/containerSettings/imageName", ...),
         ("/containerSettings/workingDirectory", 1),
         ("/userIdentity", {"username": "batch", "autoUser": {"scope": "pool"}}),
+        ("/userIdentity", {}),
+        ("/userIdentity", {"username": None}),
+        ("/constraints/maxTaskRetryCount", 2**31),
+        ("/resourceFiles/0/filePath", "tools/"),
+        ("/resourceFiles/0/filePath", "."),
+        ("/resourceFiles/0/filePath", "tools\\.."),
         ("/userIdentity/autoUser/scope", ["pool"]),
         ("/containerSettings/registry/identityReference/resourceId", False),
     ],
@@ -262,6 +283,9 @@ def test_wrong_types_and_broken_rules_are_refused_by_both(path: str, value: Any)
         ("/allowTaskPreemption", True),  # an unknown property
         ("/constraints/maxWallClockTime", "P1Y2M"),
         ("/waitForSuccess", None),
+        ("/constraints/maxTaskRetryCount", 2**31 - 1),
+        ("/resourceFiles/1/filePath", "reference-data/"),  # a container source's directory
+        ("/resourceFiles/0/filePath", ".setup.sh"),
     ],
 )
 def test_what_batchprep_accepts_the_schema_accepts(path: str, value: Any) -> None:
@@ -274,3 +298,21 @@ def test_what_batchprep_accepts_the_schema_accepts(path: str, value: Any) -> Non
 def test_module_doctests(module: Any) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=True)
     assert result.failed == 0
+
+
+def _job_errors(body: Any) -> list[str]:
+    validator = Draft202012Validator(json_schema(batchprep.JobPreparationAndRelease))
+    return [f"{error.json_path}: {error.message}" for error in validator.iter_errors(body)]
+
+
+def test_the_job_schema_takes_a_job_body_and_refuses_a_release_task_alone() -> None:
+    release = {"commandLine": "/bin/sh -c 'rm -rf $AZ_BATCH_NODE_SHARED_DIR/refdata'"}
+    job = {"id": "job", "poolInfo": {"poolId": "pool"}, "jobPreparationTask": example_body(), "jobReleaseTask": release}
+    assert _job_errors(job) == []
+    assert lint.check(job, batchprep.JobPreparationAndRelease).ok
+    alone = {"id": "job", "poolInfo": {"poolId": "pool"}, "jobReleaseTask": release}
+    assert _job_errors(alone)
+    assert [p.service_rule for p in lint.check(alone, batchprep.JobPreparationAndRelease).problems] == [
+        "release-needs-preparation"
+    ]
+    assert _job_errors({**job, "jobReleaseTask": {**release, "maxWallClockTime": "5 minutes"}})

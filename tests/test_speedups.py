@@ -31,6 +31,7 @@ import strategies
 from batchprep import _codegen, model
 from batchprep._codegen import native
 from batchprep.durations import WireDuration
+from batchprep.service_rules import names_a_file
 
 #: BATCHPREP_PURE_PYTHON=1: the second CI run, on the generated Python functions alone.
 SWITCHED_OFF = os.environ.get("BATCHPREP_PURE_PYTHON", "") not in ("", "0")
@@ -106,11 +107,30 @@ def reference_task(n: int = 5) -> bp.JobPreparationTask:
     return payload.build(bp, payload.values(n))  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("cls", strategies.MODEL_CLASSES, ids=lambda cls: cls.__name__)
+#: Classes of the family the compiled walk cannot take yet, each with what it lacks. They keep the
+#: generated Python functions (slower, never wrong); when the extension learns what they need, the
+#: test below fails, and the class moves to COMPILED.
+AWAITING: dict[type[bp.Model], str] = {
+    bp.JobPreparationTaskExecutionInformation: "iso-8601 fields: the walk knows no timestamps yet",
+    bp.JobReleaseTaskExecutionInformation: "iso-8601 fields: the walk knows no timestamps yet",
+    bp.JobPreparationAndReleaseTaskExecutionInformation: "holds the two execution informations",
+    bp.JobReleaseTask: "release-wall-clock-limit: no opcode compares a duration with a maximum yet",
+    bp.JobPreparationAndRelease: "holds a JobReleaseTask; job-task-ids-distinct has no opcode yet",
+}
+COMPILED = tuple(cls for cls in strategies.MODEL_CLASSES if cls not in AWAITING)
+
+
+@pytest.mark.parametrize("cls", COMPILED, ids=lambda cls: cls.__name__)
 def test_every_class_of_the_family_has_compiled_codecs(cls: type[bp.Model]) -> None:
     for codec in serializers(cls) + loaders(cls):
         assert isinstance(codec, bp._speedups.Codec), codec  # type: ignore[attr-defined]
         assert codec.plan.__class__.__name__ == "Plan"
+
+
+@pytest.mark.parametrize("cls", list(AWAITING), ids=lambda cls: cls.__name__)
+def test_the_classes_awaiting_compiled_support_keep_the_python_functions(cls: type[bp.Model]) -> None:
+    for codec in serializers(cls) + loaders(cls):
+        assert isinstance(codec, types.FunctionType), f"{cls.__name__} is compiled now: move it to COMPILED ({AWAITING[cls]})"
 
 
 def test_the_reference_tree_is_written_and_read_without_falling_back() -> None:
@@ -138,15 +158,33 @@ def test_a_codec_is_a_readable_wrapper_of_the_generated_function() -> None:
 # --- valid input ------------------------------------------------------------------------------------
 
 
-@given(strategies.model_trees())
+def directory_paths_of_container_sources(tree: bp.Model) -> bool:
+    """Whether a resource file of a container source has a ``filePath`` naming a directory.
+
+    Valid, but the walk cannot check "filePath names a file" only when ``httpUrl`` is given (no
+    plan opcode reads two fields that way yet): it checks every ``filePath`` as a file name and
+    gives up on the others, which the Python function then accepts. Until the extension learns the
+    conditional check, such trees are written by Python (slower, never wrong).
+    """
+    return any(
+        isinstance(obj, bp.ResourceFile)
+        and obj.http_url is None
+        and isinstance(obj.file_path, str)
+        and not names_a_file(obj.file_path)
+        for obj in _objects(tree)
+    )
+
+
+@given(strategies.model_trees(roots=COMPILED))
 def test_valid_trees_are_written_as_python_writes_them(tree: bp.Model) -> None:
     for codec in serializers(type(tree)):
         agree(codec, tree)
     # A valid tree of plain values is never left to Python (it would be slow, not wrong).
-    assert serializers(type(tree))[0].native(tree) is not NotImplemented
+    if not directory_paths_of_container_sources(tree):
+        assert serializers(type(tree))[0].native(tree) is not NotImplemented
 
 
-@given(strategies.model_trees(complete=False, service_rules=False))
+@given(strategies.model_trees(complete=False, service_rules=False, roots=COMPILED))
 def test_any_typed_tree_gets_the_python_answer(tree: bp.Model) -> None:
     for codec in serializers(type(tree)):
         agree(codec, tree)
@@ -161,7 +199,7 @@ def test_service_bodies_are_read_as_python_reads_them(body: dict[str, Any]) -> N
 
 @given(st.data())
 def test_reshaped_documents_are_read_as_python_reads_them(data: st.DataObject) -> None:
-    tree = data.draw(strategies.model_trees(complete=False, service_rules=False))
+    tree = data.draw(strategies.model_trees(complete=False, service_rules=False, roots=COMPILED))
     keys = data.draw(st.sampled_from([bp.attribute_transformer, bp.full_restapi_key_transformer]))
     plain = tree.as_dict(key_transformer=keys)
     body = data.draw(
@@ -264,7 +302,7 @@ def _objects(tree: bp.Model) -> list[bp.Model]:
 @st.composite
 def odd_trees(draw: st.DrawFn) -> bp.Model:
     """A tree with one to three changes: an odd value, an unset attribute or unknown properties."""
-    tree = copy.deepcopy(draw(strategies.model_trees()))  # changed below: never share drawn objects
+    tree = copy.deepcopy(draw(strategies.model_trees(roots=COMPILED)))  # changed below: never share drawn objects
     for _ in range(draw(st.integers(1, 3))):
         target = draw(st.sampled_from(_objects(tree)))
         change = draw(st.sampled_from(["value", "value", "value", "unset", "extra"]))
@@ -350,7 +388,7 @@ def test_each_kind_of_value_is_read_as_python_reads_it(key: str, value: Any) -> 
         http_url=strategies.optional(st.just("https://a/c/f")),
         blob_prefix=strategies.optional(st.just("p/")),
         file_path=strategies.optional(
-            st.sampled_from(["f", "a/b", "..", "../x", "a/..", "a..b", "/x", "\\x", "C:x", "c:", ":x", "", ".", "x:y"])
+            st.sampled_from(["f", "a/b", "..", "../x", "a/..", "a..b", "/x", "\\x", "C:x", "c:", ":x", "", ".", "x:y", "d/", "d\\", "d/.", "d/./f", ".f"])
         ),
         file_mode=strategies.optional(st.just("0644")),
         identity_reference=strategies.optional(st.just(bp.ComputeNodeIdentityReference(resource_id="/i"))),

@@ -1,8 +1,9 @@
 """batchprep: typed, strict, fast models for the Azure Batch Job Preparation Task.
 
-Build a `JobPreparationTask` with keyword arguments, check it with ``validate()``, and turn it
-into the REST body with ``serialize()`` (or read one back with ``deserialize()``). The models speak the
-same wire format as the msrest-based ``azure.batch.models`` classes.
+Build a `JobPreparationTask` (and its `JobReleaseTask`) with keyword arguments, check it with
+``validate()``, and turn it into the REST body with ``serialize()`` (or read one back with
+``deserialize()``); read what the service reports about them per node with `read_status_page`. The
+models speak the same wire format as the msrest-based ``azure.batch.models`` classes.
 """
 
 from batchprep._fields import field
@@ -28,12 +29,25 @@ from batchprep.models import (
     ContainerWorkingDirectory,
     ElevationLevel,
     EnvironmentSetting,
+    ErrorCategory,
+    JobPreparationAndRelease,
+    JobPreparationAndReleaseTaskExecutionInformation,
     JobPreparationTask,
+    JobPreparationTaskExecutionInformation,
+    JobPreparationTaskState,
+    JobReleaseTask,
+    JobReleaseTaskExecutionInformation,
+    JobReleaseTaskState,
+    NameValuePair,
     ResourceFile,
     TaskConstraints,
+    TaskContainerExecutionInformation,
     TaskContainerSettings,
+    TaskExecutionResult,
+    TaskFailureInformation,
     UserIdentity,
 )
+from batchprep.status import StatusPage, iter_status, iter_status_pages, read_status_page
 from batchprep.transformers import attribute_transformer, full_restapi_key_transformer, last_restapi_key_transformer
 
 from typing import TYPE_CHECKING
@@ -69,13 +83,26 @@ __all__ = [
     "DeserializationError",
     "ElevationLevel",
     "EnvironmentSetting",
+    "ErrorCategory",
+    "JobPreparationAndRelease",
+    "JobPreparationAndReleaseTaskExecutionInformation",
     "JobPreparationTask",
+    "JobPreparationTaskExecutionInformation",
+    "JobPreparationTaskState",
+    "JobReleaseTask",
+    "JobReleaseTaskExecutionInformation",
+    "JobReleaseTaskState",
     "Model",
+    "NameValuePair",
     "ResourceFile",
     "SerializationError",
     "SizeWarning",
+    "StatusPage",
     "TaskConstraints",
+    "TaskContainerExecutionInformation",
     "TaskContainerSettings",
+    "TaskExecutionResult",
+    "TaskFailureInformation",
     "UserIdentity",
     "ValidationError",
     "attribute_key_case_insensitive_extractor",
@@ -85,10 +112,13 @@ __all__ = [
     "field",
     "format_duration",
     "full_restapi_key_transformer",
+    "iter_status",
+    "iter_status_pages",
     "last_rest_key_case_insensitive_extractor",
     "last_rest_key_extractor",
     "last_restapi_key_transformer",
     "parse_duration",
+    "read_status_page",
     "register_enum",
     "rest_key_case_insensitive_extractor",
     "rest_key_extractor",

@@ -52,7 +52,7 @@ class Field:
     """Everything declared about one attribute of a model."""
 
     __slots__ = (
-        "key", "type_text", "default", "rules", "service_rules", "messages", "secret", "redact", "xml",
+        "key", "type_text", "default", "rules", "service_rules", "rule_names", "messages", "secret", "redact", "xml",
         "name", "owner", "node", "wire_key",
     )
 
@@ -67,12 +67,14 @@ class Field:
         secret: bool = False,
         redact: Callable[[Any], Any] | None = None,
         xml: dict[str, Any] | None = None,
+        rule_names: dict[str, str] | None = None,
     ) -> None:
         self.key = key
         self.type_text = type_text
         self.default = default
         self.rules: dict[str, Any] = rules or {}
         self.service_rules: dict[str, Any] = service_rules or {}
+        self.rule_names: dict[str, str] = rule_names or {}
         self.messages: dict[str, str] = messages or {}
         self.secret = secret
         self.redact = redact
@@ -93,6 +95,13 @@ class Field:
         A secret shows nothing; a value that may hold a secret (a SAS URL) shows only its type.
         """
         return "nothing" if self.secret else "type" if self.redact is not None else "all"
+
+    def service_rule_name(self, rule: str) -> str:
+        """The name under which one of the field's service rules is reported (and can be waived).
+
+        The declared name (``rule_names=``), else ``Class.attribute.rule``.
+        """
+        return self.rule_names.get(rule) or f"{self.owner}.{self.name}.{rule}"
 
     @property
     def required(self) -> bool:
@@ -136,6 +145,7 @@ def field(
     readonly: bool = False,
     constant: bool = False,
     service_rules: dict[str, Any] | None = None,
+    rule_names: dict[str, str] | None = None,
     messages: dict[str, str] | None = None,
     secret: bool = False,
     redact: Callable[[Any], Any] | None = None,
@@ -163,6 +173,8 @@ def field(
         constant: The field always holds ``default``; not a constructor argument.
         service_rules: Rules the Batch service enforces that msrest does not declare. They take part in
             `batchprep.Model.validate` but stay out of ``_validation``.
+        rule_names: Service rule -> the name its problems carry as ``service_rule`` (and that
+            ``validate(waive=...)`` takes); ``Class.attribute.rule`` when not given.
         messages: Rule name -> the sentence to report instead of the generic one (e.g. for a pattern).
         secret: Never shown by ``repr()`` or error messages.
         redact: A function that masks part of a value for ``repr()`` (e.g. a SAS signature).
@@ -204,12 +216,16 @@ def field(
     for rule in service_rules or {}:
         if rule not in MSREST_RULES:
             raise TypeError(f"field {key!r}: unknown service rule {rule!r}; known: {', '.join(MSREST_RULES)}")
+    for rule in rule_names or {}:
+        if rule not in (service_rules or {}):
+            raise TypeError(f"field {key!r}: rule_names names {rule!r}, which is not one of its service_rules")
     return Field(
         key=key,
         type_text=type,
         default=default,
         rules=rules,
         service_rules=dict(service_rules or {}),
+        rule_names=dict(rule_names or {}),
         messages=dict(messages or {}),
         secret=secret,
         redact=redact,

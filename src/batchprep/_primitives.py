@@ -129,18 +129,52 @@ def _check_iso(v: Any) -> bool:
 
 
 _ISO_SHAPE = re.compile(r"\d{4}[-]\d{2}[-]\d{2}T\d{2}:\d{2}:\d{2}\.?\d*Z?[-+]?[\d{2}]?:?[\d{2}]?")
+#: The form the Batch service writes (``2026-01-31T12:00:00.1234567Z``), and the same with an offset or
+#: without a time zone: read by ``datetime.fromisoformat``, which keeps six fractional digits as
+#: msrest does. Anything else msrest accepts goes through isodate, as msrest's reader does.
+_ISO_COMMON = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+_ISO_EXAMPLE = "not an ISO 8601 date-time such as '2026-01-31T12:00:00Z'"
+
+
+def _in_range(moment: datetime.datetime) -> datetime.datetime:
+    """msrest's range: the moment, in UTC, falls in the years 1 to 9999."""
+    try:
+        year = moment.utctimetuple().tm_year
+    except (ValueError, OverflowError):
+        raise Bad("date-time out of range") from None
+    if not 1 <= year <= 9999:
+        raise Bad("date-time out of range")
+    return moment
 
 
 def _load_iso(v: Any) -> datetime.datetime:
+    """Read ``iso-8601`` text as msrest 0.7.1 reads it: the same moments, accepted and refused alike.
+
+    Offsets become ``datetime.timezone`` objects (msrest keeps isodate's tzinfo classes): the same
+    moment and offset, with a ``repr`` that evaluates back. Digits after the sixth fractional one
+    are dropped, as msrest drops them.
+    """
     if isinstance(v, datetime.datetime):
         return v
     if not isinstance(v, str):
         raise WrongType
+    text = v.upper()
+    if _ISO_COMMON.fullmatch(text):
+        try:
+            return _in_range(_from_iso(text))
+        except ValueError:  # 24:00:00, 30 February...: isodate has the last word
+            pass
+    return _load_iso_rare(text)
+
+
+_from_iso = datetime.datetime.fromisoformat
+
+
+def _load_iso_rare(text: str) -> datetime.datetime:
     import isodate
 
-    text = v.upper()
     if not _ISO_SHAPE.match(text):
-        raise Bad("not an ISO 8601 date-time such as '2026-01-31T12:00:00Z'")
+        raise Bad(_ISO_EXAMPLE)
     head, dot, tail = text.partition(".")
     if dot:
         digits = re.match(r"\d*", tail).group()  # type: ignore[union-attr]
@@ -148,12 +182,15 @@ def _load_iso(v: Any) -> datetime.datetime:
             text = head + "." + digits[:6] + tail[len(digits) :]
     try:
         parsed: datetime.datetime = isodate.parse_datetime(text)
-        year = parsed.utctimetuple().tm_year
     except (ValueError, OverflowError, isodate.ISO8601Error):
-        raise Bad("not an ISO 8601 date-time such as '2026-01-31T12:00:00Z'") from None
-    if not 1 <= year <= 9999:
-        raise Bad("date-time out of range")
-    return parsed
+        raise Bad(_ISO_EXAMPLE) from None
+    offset = parsed.utcoffset()
+    if offset is not None:
+        try:
+            parsed = parsed.replace(tzinfo=datetime.timezone(offset))
+        except ValueError:  # an offset of a day or more: datetime.timezone cannot hold it
+            pass
+    return _in_range(parsed)
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

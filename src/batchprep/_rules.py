@@ -51,11 +51,14 @@ def all_unique(items: Any) -> bool:
         return True
 
 
-def rule_error(rule: str, param: Any, path: str, target: str, found: Any, sentence: str = "") -> ValidationError:
+def rule_error(
+    rule: str, param: Any, path: str, target: str, found: Any, sentence: str = "", service_rule: str = ""
+) -> ValidationError:
+    """A broken rule of one value; ``service_rule`` names it when it is a Batch service rule."""
     sentence = sentence or RULES[rule][1].format(param)
     if rule in ("min_length", "max_length", "min_items", "max_items"):
         sentence += f" (found {len(found)})"
-    return ValidationError(rule, target, param, path=path, message=sentence)
+    return ValidationError(rule, target, param, path=path, message=sentence, service_rule=service_rule)
 
 
 def required_error(path: str, target: str) -> ValidationError:

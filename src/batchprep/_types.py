@@ -11,6 +11,8 @@ import enum
 import sys
 from typing import Any
 
+from batchprep._registry import registry
+
 #: Every primitive type string msrest knows, with what a reader should call it in an error message.
 PRIMITIVES: dict[str, str] = {
     "str": "a string",
@@ -133,8 +135,6 @@ def resolve(name: str, module: str) -> type:
 
     The declaring module is searched first, then every batchprep model class and enum registered so far.
     """
-    from batchprep.model import registry  # the registry lives with the base class
-
     mod = sys.modules.get(module)
     found = getattr(mod, name, None) if mod is not None else None
     if isinstance(found, type) and (issubclass(found, enum.Enum) or hasattr(found, "_bp_fields")):

@@ -57,6 +57,10 @@ class ValidationError(BatchprepError):
         expected: For ``type`` and ``format`` problems, what the place should hold (``'a string'``).
         found: For ``type`` and ``format`` problems, what it held, in words (``'number 5'``); secrets
             are never quoted.
+        service_rule: For a broken Batch service rule (one batchprep checks and msrest does not), the
+            rule's name (``'release-wall-clock-limit'``...): what ``validate(waive=...)`` and
+            ``serialize(waive=...)`` take to let it pass. ``''`` for msrest's own rules and for
+            ``type`` and ``format`` problems, which cannot be waived. docs/service-rules.md lists them.
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class ValidationError(BatchprepError):
         message: str = "",
         expected: str = "",
         found: str = "",
+        service_rule: str = "",
     ) -> None:
         self.rule = rule
         self.target = target
@@ -77,22 +82,38 @@ class ValidationError(BatchprepError):
         self.message = message or f"failed the {rule} rule"
         self.expected = expected
         self.found = found
+        self.service_rule = service_rule
         super().__init__(f"{path or '/'}: {self.message} [{rule}]")
 
     def __reduce__(self) -> Any:
         return (
             _rebuild_validation_error,
-            (self.rule, self.target, self.value, self.path, self.message, self.expected, self.found),
+            (self.rule, self.target, self.value, self.path, self.message, self.expected, self.found, self.service_rule),
         )
 
     def __repr__(self) -> str:
         return f"ValidationError(rule={self.rule!r}, target={self.target!r}, path={self.path!r})"
 
+    def with_path(self, path: str) -> ValidationError:
+        """The same problem at another place (a body read inside a larger document, say)."""
+        return ValidationError(
+            self.rule,
+            self.target,
+            self.value,
+            path=path,
+            message=self.message,
+            expected=self.expected,
+            found=self.found,
+            service_rule=self.service_rule,
+        )
+
 
 def _rebuild_validation_error(
-    rule: str, target: str, value: Any, path: str, message: str, expected: str, found: str
+    rule: str, target: str, value: Any, path: str, message: str, expected: str, found: str, service_rule: str = ""
 ) -> ValidationError:
-    return ValidationError(rule, target, value, path=path, message=message, expected=expected, found=found)
+    return ValidationError(
+        rule, target, value, path=path, message=message, expected=expected, found=found, service_rule=service_rule
+    )
 
 
 class _ErrorList(BatchprepError, ValueError):

@@ -7,9 +7,11 @@ Two generations of the ``azure-batch`` package are covered, each by a pair of fu
 * azure-batch 15.x, the new SDK (``azure.batch.models.BatchJobPreparationTask``...):
   `to_batch_v15` and `from_batch_v15`.
 
-Every model of the family converts, not only the task, and the whole tree below it converts with
-it.  Nothing is shared between the two sides afterwards: lists, nested models and
-``additional_properties`` are copied.
+Every model of the family converts, not only the task: the Job Release Task and the status models
+(``JobPreparationAndReleaseTaskExecutionInformation`` and what it holds) too, and the whole tree
+below each converts with it.  Nothing is shared between the two sides afterwards: lists, nested
+models and ``additional_properties`` are copied.  docs/interop.md has the table of every class,
+attribute and enum member that 15.x renamed.
 
 What the conversions keep, in both directions:
 
@@ -18,12 +20,14 @@ What the conversions keep, in both directions:
   model holds strings only, and what is exactly a known value comes back as batchprep's member;
 * durations: ``timedelta`` values, and for 15.x the ISO 8601 text batchprep writes (a duration read
   from a REST body keeps its original text);
+* timestamps: ``datetime`` values, and for 15.x the ``iso-8601`` text msrest writes (UTC, ``Z``);
 * ``additional_properties``: 14.x models have the same attribute; a 15.x model is a mapping over its
   REST body, so they become (and come back from) the keys of that mapping that no field uses.
 
 A field the other side cannot hold is never dropped silently: `UnsupportedFieldError` names
 it, with its path in the REST body, unless the caller asks for ``drop_unsupported=True``.  Today that
 is ``TaskContainerSettings.container_host_batch_bind_mounts``, which azure-batch 14.x lacks.
+`batchprep.JobPreparationAndRelease` has no counterpart in either generation: convert its two tasks.
 
 The ``azure`` packages are imported when a conversion runs, never when this module is imported, so
 batchprep works without them; the ``azure14`` and ``azure15`` extras install them.
@@ -40,7 +44,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any, TypeVar, cast, overload
 
-from batchprep import _types
+from batchprep import _primitives, _types
 from batchprep._fields import Field
 from batchprep._rules import pointer
 from batchprep.durations import format_duration, parse_duration
@@ -52,10 +56,18 @@ from batchprep.models import (
     ContainerHostBatchBindMountEntry,
     ContainerRegistry,
     EnvironmentSetting,
+    JobPreparationAndRelease,
+    JobPreparationAndReleaseTaskExecutionInformation,
     JobPreparationTask,
+    JobPreparationTaskExecutionInformation,
+    JobReleaseTask,
+    JobReleaseTaskExecutionInformation,
+    NameValuePair,
     ResourceFile,
     TaskConstraints,
+    TaskContainerExecutionInformation,
     TaskContainerSettings,
+    TaskFailureInformation,
     UserIdentity,
 )
 
@@ -77,7 +89,22 @@ _FAMILY: dict[str, type[Model]] = {
         TaskConstraints,
         UserIdentity,
         AutoUserSpecification,
+        JobReleaseTask,
+        JobPreparationAndReleaseTaskExecutionInformation,
+        JobPreparationTaskExecutionInformation,
+        JobReleaseTaskExecutionInformation,
+        TaskContainerExecutionInformation,
+        TaskFailureInformation,
+        NameValuePair,
+        JobPreparationAndRelease,
     )
+}
+#: What a message adds when a batchprep class has no counterpart in an SDK generation.
+_NO_COUNTERPART_HINT = {
+    "JobPreparationAndRelease": (
+        ": it is batchprep's view of a job's two tasks; convert job_preparation_task and job_release_task"
+        " and set them on the SDK's job model"
+    ),
 }
 
 
@@ -111,7 +138,7 @@ class _Sdk(abc.ABC):
     major: int
     #: The batchprep extra that installs it.
     extra: str
-    #: batchprep class name -> the SDK's class name, where they differ.
+    #: batchprep class or enum name -> the SDK's name, where they differ.
     renamed: Mapping[str, str] = {}
 
     def require(self) -> None:
@@ -150,7 +177,8 @@ class _Sdk(abc.ABC):
         """
         theirs = self.their_class(ours)
         if theirs is None:
-            raise TypeError(f"{self.label} has no model for batchprep's {ours.__name__}")
+            hint = _NO_COUNTERPART_HINT.get(ours.__name__, "")
+            raise TypeError(f"{self.label} has no model for batchprep's {ours.__name__}{hint}")
         return theirs
 
     def our_class(self, obj: Any) -> type[Model] | None:
@@ -195,6 +223,10 @@ class _Sdk(abc.ABC):
         """A batchprep duration as the SDK object holds it."""
         return value
 
+    def timestamp_out(self, value: Any) -> Any:
+        """A batchprep timestamp (a ``datetime``) as the SDK object holds it."""
+        return copy.copy(value)
+
     def enum_out(self, value: Any, ours: type[enum.Enum]) -> Any:
         """An enum value for the SDK: a member becomes the SDK's member of the same value.
 
@@ -203,7 +235,7 @@ class _Sdk(abc.ABC):
         """
         if not isinstance(value, enum.Enum):
             return value
-        theirs = getattr(self.models(), ours.__name__, None)
+        theirs = getattr(self.models(), self.renamed.get(ours.__name__, ours.__name__), None)
         return _member(theirs, value.value) if theirs is not None else value.value
 
     def enum_in(self, raw: Any, ours: type[enum.Enum]) -> Any:
@@ -261,6 +293,17 @@ class _Batch15(_Sdk):
         "ContainerRegistry": "ContainerRegistryReference",
         "ComputeNodeIdentityReference": "BatchNodeIdentityReference",
         "TaskConstraints": "BatchTaskConstraints",
+        "JobReleaseTask": "BatchJobReleaseTask",
+        "JobPreparationAndReleaseTaskExecutionInformation": "BatchJobPreparationAndReleaseTaskStatus",
+        "JobPreparationTaskExecutionInformation": "BatchJobPreparationTaskExecutionInfo",
+        "JobReleaseTaskExecutionInformation": "BatchJobReleaseTaskExecutionInfo",
+        "TaskContainerExecutionInformation": "BatchTaskContainerExecutionInfo",
+        "TaskFailureInformation": "BatchTaskFailureInfo",
+        # enums
+        "JobPreparationTaskState": "BatchJobPreparationTaskState",
+        "JobReleaseTaskState": "BatchJobReleaseTaskState",
+        "TaskExecutionResult": "BatchTaskExecutionResult",
+        "ErrorCategory": "BatchErrorSourceCategory",
     }
 
     def accepts(self, obj: Any, ours: type[Model]) -> bool:
@@ -297,6 +340,10 @@ class _Batch15(_Sdk):
         # The text, not the timedelta: azure-batch 15.1 writes a zero duration as "P", which it cannot
         # read back, and a negative one in a form isodate refuses.
         return format_duration(value)
+
+    def timestamp_out(self, value: Any) -> Any:
+        # The mapping holds wire values: the text msrest (and batchprep) writes, which 15.x reads.
+        return _primitives.dump_iso(value)
 
 
 _V14 = _Msrest14()
@@ -354,6 +401,8 @@ def _export_value(value: Any, node: _types.TypeNode | None, owner: type[Model], 
         return _export(value, sdk, path, drop)
     if isinstance(node, _types.Primitive) and node.name == "duration":
         return sdk.duration_out(value)
+    if isinstance(node, _types.Primitive) and node.name == "iso-8601":
+        return sdk.timestamp_out(value)
     return copy.deepcopy(value)
 
 
@@ -417,6 +466,11 @@ def _import_value(raw: Any, node: _types.TypeNode | None, owner: type[Model], sd
             return parse_duration(raw)
         except ValueError as err:
             raise ValueError(f"{path}: {err}") from None
+    if isinstance(node, _types.Primitive) and node.name == "iso-8601" and isinstance(raw, str):
+        try:
+            return _primitives.CODECS["iso-8601"].load(raw)
+        except _primitives.Invalid as err:
+            raise ValueError(f"{path}: {err}: {raw!r}") from None
     return copy.deepcopy(raw)
 
 
@@ -505,7 +559,7 @@ def from_msrest_model(obj: Any, model: type[Model] | None = None, *, drop_unsupp
 
     Raises:
         TypeError: ``obj``, or a model inside it, is not the azure-batch 14.x class expected there.
-        ValueError: a duration held as text is not ISO 8601.
+        ValueError: a duration or a timestamp held as text is not ISO 8601.
         UnsupportedFieldError: a field batchprep lacks is set (and ``drop_unsupported`` is false).
         ImportError: azure-batch 14.x is not installed (the ``azure14`` extra installs it).
     """
@@ -515,10 +569,9 @@ def from_msrest_model(obj: Any, model: type[Model] | None = None, *, drop_unsupp
 def to_batch_v15(model: Model) -> Any:
     """Convert a batchprep model, and the tree below it, to azure-batch 15.x models.
 
-    The 15.x classes have other names for five of the family's models: ``BatchJobPreparationTask``,
-    ``BatchTaskContainerSettings``, ``ContainerRegistryReference``, ``BatchNodeIdentityReference`` and
-    ``BatchTaskConstraints``; ``user_name`` is ``username`` there. Every batchprep field has a place
-    in them.
+    The 15.x classes have other names for most of the family's models (``BatchJobPreparationTask``,
+    ``BatchJobReleaseTask``, ``BatchJobPreparationAndReleaseTaskStatus``...; docs/interop.md has the
+    table), and ``user_name`` is ``username`` there. Every batchprep field has a place in them.
 
     Args:
         model: A model of the family, e.g. a `batchprep.JobPreparationTask`.
@@ -555,7 +608,7 @@ def from_batch_v15(obj: Any, model: type[Model] | None = None) -> Model:
 
     Raises:
         TypeError: ``obj``, or a model inside it, is not the azure-batch 15.x class expected there.
-        ValueError: a duration's text is not ISO 8601.
+        ValueError: a duration's or a timestamp's text is not ISO 8601.
         ImportError: azure-batch 15.x is not installed (the ``azure15`` extra installs it).
     """
     return _from(obj, model, _V15, False)

@@ -8,12 +8,10 @@ keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are gen
 from __future__ import annotations
 
 import copyreg
-import enum
 import gc
 import sys
 import threading
-import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 from batchprep import _codegen, _types, extractors, limits, service_rules, transformers
@@ -22,15 +20,12 @@ from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
 from batchprep._fields import Field, field
 from batchprep._primitives import Invalid
+from batchprep._registry import every_model as _every_model
+from batchprep._registry import register_enum, registry
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
 from batchprep.redact import mask_secrets
 
 __all__ = ["Model", "forget_compiled", "register_enum", "registry"]
-
-#: Every model class and registered enum by class name: how type strings find their classes.
-registry: dict[str, type] = {}
-#: Every model class ever created (a class replaced in the registry by a namesake is still here).
-_every_model: weakref.WeakSet[type] = weakref.WeakSet()
 
 _RESERVED = frozenset(
     {
@@ -62,17 +57,6 @@ def forget_compiled(drop: Callable[[Any], bool]) -> None:
             if compiled_fns:
                 for key in [k for k in compiled_fns if k != _RESOLVED and drop(k)]:
                     del compiled_fns[key]
-
-
-_E = TypeVar("_E", bound=type[enum.Enum])
-
-
-def register_enum(enum_cls: _E) -> _E:
-    """Make a ``str`` enum usable by name in field type strings (usable as a class decorator)."""
-    if not (isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)):
-        raise TypeError(f"register_enum takes an Enum class, got {enum_cls!r}")
-    registry[enum_cls.__name__] = enum_cls
-    return enum_cls
 
 
 _ADDITIONAL = object()
@@ -254,17 +238,30 @@ class Model(metaclass=ModelMeta):
 
     # --- the public codec methods ---------------------------------------------------------------
 
-    def validate(self) -> list[ValidationError]:
+    def validate(self, *, waive: str | Iterable[str] | None = None) -> list[ValidationError]:
         """Check the whole tree; return every problem (empty when the model can be sent).
 
         Each `batchprep.ValidationError` has ``rule``, ``target`` (msrest's ``Class.attribute``)
-        and ``path`` (a JSON pointer into the REST body).
+        and ``path`` (a JSON pointer into the REST body); a broken Batch service rule also has its
+        name in ``service_rule``.
+
+        Args:
+            waive: Service rule names (docs/service-rules.md) whose problems to leave out, for a
+                service that accepts what a local rule refuses. Type and format problems and
+                msrest's own rules are never left out.
+
+        Raises:
+            ValueError: ``waive`` holds a name that is no service rule's.
         """
         cls = type(self)
+        if waive is not None:
+            names = service_rules.waived(waive)
         if (cls._bp_compiled.get("validate") or _hot(cls, "validate", "validate", FAST))(self):
             return []
         errors: list[ValidationError] = []
         compiled(cls, "validate", COLLECT)(self, "", errors)
+        if waive is not None:
+            return [e for e in errors if e.service_rule not in names]
         return errors
 
     def serialize(self, keep_readonly: bool = False, **kwargs: Any) -> dict[str, Any]:
@@ -276,11 +273,21 @@ class Model(metaclass=ModelMeta):
                 ``key_transformer=`` picks other keys, as in `as_dict`;
                 ``send_additional_properties=True`` (or ``False``) sends (or holds back) every object's
                 ``additional_properties`` whatever `enable_additional_properties_sending` said,
-                so a body read from the service goes back whole.
+                so a body read from the service goes back whole; ``waive=`` names Batch service
+                rules to let pass for this call, as in `validate`.
 
         Raises:
             SerializationError: the model is not valid; ``errors`` lists every problem.
+            ValueError: ``waive`` holds a name that is no service rule's.
         """
+        if "waive" in kwargs:
+            waive = kwargs.pop("waive")
+            if waive is not None:
+                errors = self.validate(waive=waive)
+                if errors:
+                    raise SerializationError(f"{type(self).__name__} cannot be serialized", errors)
+                waived: dict[str, Any] = self._bp_dump(keep_readonly, kwargs.pop("key_transformer", None), kwargs)
+                return waived
         if not kwargs and not hasattr(self, "_xml_map"):  # the common case: a JSON body
             try:
                 cls = type(self)

@@ -105,10 +105,18 @@ _SERVICE_RULES: dict[Callable[..., None], dict[str, Any] | None] = {
             },
         ],
     },
-    service_rules.user_identity_exclusive: {"not": {"allOf": [_given("username"), _given("autoUser")]}},
+    # With httpUrl, a filePath (a string) whose last part is empty, "." or "..", names no file.
+    service_rules.resource_file_name: {
+        "if": _given("httpUrl"),
+        "then": {"properties": {"filePath": {"not": {"type": "string", "pattern": "(?:^|[/\\\\])\\.{0,2}$"}}}},
+    },
+    service_rules.user_identity_exclusive: {"oneOf": [_given("username"), _given("autoUser")]},
+    service_rules.release_needs_preparation: {"if": _given("jobReleaseTask"), "then": _given("jobPreparationTask")},
     service_rules.resource_file_paths: None,
     service_rules.environment_names_unique: None,
     service_rules.non_negative_durations: None,
+    service_rules.release_wall_clock_limit: None,  # JSON Schema cannot compare durations
+    service_rules.job_task_ids_distinct: None,
 }
 
 

@@ -1,32 +1,46 @@
 """The Batch service's own rules, checked before a request is sent.
 
-msrest checks only what its ``_validation`` maps declare (for this family: three required values), so
+msrest checks only what its ``_validation`` maps declare (for this family: a few required values), so
 a broken task reaches the service and comes back as a bare ``InvalidPropertyValue`` 400.  The checks
 here are the rules the Batch REST API documents for these objects; docs/service-rules.md lists each
-with its source.  Each check appends `batchprep.ValidationError` s to ``errors``; they run
-inside ``validate()`` after the per-field checks, and must therefore cope with values of the wrong
+with its name and its source.  Each check appends `batchprep.ValidationError` s to ``errors``; they
+run inside ``validate()`` after the per-field checks, and must therefore cope with values of the wrong
 type (those are reported already).
+
+Every problem a service rule reports carries the rule's name as ``service_rule``.  Rules age (a newer
+API version may relax one), so a caller can let named rules pass for one call:
+``validate(waive=...)`` and ``serialize(waive=...)`` (`waived` reads the names).  Type and format
+problems, and msrest's own rules, have no name and cannot be waived.
 """
 
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+from batchprep._registry import every_model
 from batchprep._rules import pointer
 from batchprep.durations import WireDuration
 from batchprep.errors import ValidationError
 
 __all__ = [
     "ENVIRONMENT_NAMES_UNIQUE",
+    "INT32",
+    "JOB_TASK_IDS_DISTINCT",
     "NATIVE_OPERATIONS",
     "NON_NEGATIVE_DURATIONS",
+    "RELEASE_NEEDS_PREPARATION",
+    "RELEASE_WALL_CLOCK_LIMIT",
+    "RESOURCE_FILE_NAME",
     "RESOURCE_FILE_PATHS",
     "RESOURCE_FILE_SOURCE",
     "USER_IDENTITY_EXCLUSIVE",
     "ServiceRule",
+    "known_names",
+    "waived",
 ]
 
 #: The operations of a rule's ``native`` form: how many attribute names each takes, at least and at
@@ -38,7 +52,16 @@ NATIVE_OPERATIONS: dict[str, tuple[int, int | None]] = {
     "relative_path": (1, None),
     "unique": (2, 2),
     "non_negative": (1, None),
+    "file_name": (1, 1),
 }
+
+#: The range of the REST API's ``int32`` values (``maxTaskRetryCount``, ``exitCode``, ``retryCount``).
+INT32 = {"minimum": -(2**31), "maximum": 2**31 - 1}
+#: The longest ``maxWallClockTime`` the service takes for a Job Release Task (also its default).
+RELEASE_WALL_CLOCK_MAX = datetime.timedelta(minutes=15)
+#: The IDs the service gives the two tasks when a body leaves them out.
+DEFAULT_PREPARATION_ID = "jobpreparation"
+DEFAULT_RELEASE_ID = "jobrelease"
 
 
 class ServiceRule(NamedTuple):
@@ -54,15 +77,23 @@ class ServiceRule(NamedTuple):
             over attribute names: ``("exactly_one", a, b, ...)`` (exactly one is not None),
             ``("requires", a, b)`` (b is given when a is), ``("excludes", a, b)`` (b is not given when
             a is), ``("relative_path", a)`` (the test of ``holds``), ``("unique", items, attr)``
-            (``attr`` differs across the list ``items``) and ``("non_negative", a, ...)`` (a
-            ``timedelta`` of zero or more). Together they must be at least as strict as ``holds``
-            (tests/test_speedups.py checks it); a rule without them leaves its class on the Python path.
+            (``attr`` differs across the list ``items``), ``("non_negative", a, ...)`` (a
+            ``timedelta`` of zero or more) and ``("file_name", a)`` (the text of ``a`` does not end
+            in a directory: the walk gives up on it, whatever the other fields say). Together they
+            must be at least as strict as ``holds`` (tests/test_speedups.py checks it); a rule
+            without them leaves its class on the Python path.
+        rule_names: The names of the service rules ``report`` can report (each problem's
+            ``service_rule``).
     """
 
     report: Callable[[Any, str, list[ValidationError]], None]
     holds: str
     names: dict[str, Any] = {}  # noqa: RUF012 - read only
     native: tuple[tuple[str, ...], ...] | None = None
+    rule_names: tuple[str, ...] = ()
+
+
+# --- resource files ----------------------------------------------------------------------------------
 
 _SOURCES = (
     ("auto_storage_container_name", "autoStorageContainerName"),
@@ -84,12 +115,18 @@ def resource_file_source(obj: Any, path: str, errors: list[ValidationError]) -> 
                 [key for _, key in _SOURCES],
                 path=path,
                 message=f"needs exactly one of autoStorageContainerName, storageContainerUrl, httpUrl (found {found})",
+                service_rule="resource-file-one-source",
             )
         )
     if obj.http_url is not None and obj.file_path is None:
         errors.append(
             ValidationError(
-                "required", "ResourceFile.file_path", True, path=path + "/filePath", message="is required with httpUrl"
+                "required",
+                "ResourceFile.file_path",
+                True,
+                path=path + "/filePath",
+                message="is required with httpUrl",
+                service_rule="resource-file-path-required",
             )
         )
     if obj.blob_prefix is not None and obj.auto_storage_container_name is None and obj.storage_container_url is None:
@@ -100,6 +137,7 @@ def resource_file_source(obj: Any, path: str, errors: list[ValidationError]) -> 
                 ["autoStorageContainerName", "storageContainerUrl"],
                 path=path + "/blobPrefix",
                 message="applies only to autoStorageContainerName or storageContainerUrl sources",
+                service_rule="resource-file-blob-prefix",
             )
         )
     if obj.identity_reference is not None and obj.storage_container_url is None and obj.http_url is None:
@@ -110,6 +148,7 @@ def resource_file_source(obj: Any, path: str, errors: list[ValidationError]) -> 
                 ["storageContainerUrl", "httpUrl"],
                 path=path + "/identityReference",
                 message="applies only to storageContainerUrl or httpUrl sources",
+                service_rule="resource-file-identity",
             )
         )
 
@@ -140,12 +179,40 @@ def resource_file_paths(obj: Any, path: str, errors: list[ValidationError]) -> N
                 "relative",
                 path=path + "/filePath",
                 message="must be a path relative to the task's working directory that does not climb out of it",
+                service_rule="resource-file-path-relative",
             )
         )
 
 
+def names_a_file(file_path: str) -> bool:
+    """Whether a path ends in a file name: not empty, and its last part is not ``.`` or ``..`` or empty.
+
+    ``/`` and ``\\`` both separate parts (Linux and Windows nodes).
+    """
+    return re.split(r"[\\/]", file_path)[-1] not in ("", ".", "..")
+
+
+def resource_file_name(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """With ``httpUrl``, ``filePath`` is where the one file goes, so it names a file, not a directory."""
+    file_path = obj.file_path
+    if obj.http_url is not None and isinstance(file_path, str) and not names_a_file(file_path):
+        errors.append(
+            ValidationError(
+                "file_name",
+                "ResourceFile.file_path",
+                "a file name",
+                path=path + "/filePath",
+                message=f"must name the file to write with httpUrl, not a directory (found {file_path!r})",
+                service_rule="resource-file-path-names-file",
+            )
+        )
+
+
+# --- identities, environments, time limits ----------------------------------------------------------
+
+
 def user_identity_exclusive(obj: Any, path: str, errors: list[ValidationError]) -> None:
-    """A task runs either as a named user or as an auto-user."""
+    """A task runs either as a named user or as an auto-user: one of the two, not both, not neither."""
     if obj.user_name is not None and obj.auto_user is not None:
         errors.append(
             ValidationError(
@@ -154,6 +221,18 @@ def user_identity_exclusive(obj: Any, path: str, errors: list[ValidationError]) 
                 ["username", "autoUser"],
                 path=path,
                 message="takes username or autoUser, not both",
+                service_rule="user-identity-exactly-one",
+            )
+        )
+    elif obj.user_name is None and obj.auto_user is None:
+        errors.append(
+            ValidationError(
+                "exactly_one",
+                "UserIdentity",
+                ["username", "autoUser"],
+                path=path,
+                message="needs username or autoUser (found neither); leave userIdentity out for the default user",
+                service_rule="user-identity-exactly-one",
             )
         )
 
@@ -176,6 +255,7 @@ def environment_names_unique(obj: Any, path: str, errors: list[ValidationError])
                     True,
                     path=f"{path}/environmentSettings/{index}/name",
                     message=f"repeats a name already set at {path}/environmentSettings/{first[name]}/name",
+                    service_rule="environment-names-unique",
                 )
             )
         else:
@@ -191,21 +271,104 @@ def _negative(value: Any) -> bool:
 
 
 def non_negative_durations(obj: Any, path: str, errors: list[ValidationError]) -> None:
-    """Task time limits are not negative."""
+    """Task time limits are not negative (the constraints of a task, the limits of a release task)."""
     for name, key in (("max_wall_clock_time", "maxWallClockTime"), ("retention_time", "retentionTime")):
         if _negative(getattr(obj, name)):
             errors.append(
                 ValidationError(
                     "minimum",
-                    f"TaskConstraints.{name}",
+                    f"{type(obj).__name__}.{name}",
                     "PT0S",
                     path=path + pointer(key),
                     message="must not be negative",
+                    service_rule="durations-non-negative",
                 )
             )
 
 
+def _longer_than(value: Any, limit: datetime.timedelta) -> bool:
+    if isinstance(value, datetime.timedelta):
+        return value > limit
+    if hasattr(value, "tdelta"):  # isodate.Duration: any positive year or month is longer
+        months = value.years * 12 + value.months
+        return bool(months > 0 or (months == 0 and value.tdelta > limit))
+    return False
+
+
+def release_wall_clock_limit(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """A Job Release Task runs for 15 minutes at most: the service refuses a longer limit (400)."""
+    if _longer_than(obj.max_wall_clock_time, RELEASE_WALL_CLOCK_MAX):
+        errors.append(
+            ValidationError(
+                "maximum",
+                f"{type(obj).__name__}.max_wall_clock_time",
+                "PT15M",
+                path=path + "/maxWallClockTime",
+                message="must be at most 15 minutes (PT15M) for a Job Release Task; the service refuses longer",
+                service_rule="release-wall-clock-limit",
+            )
+        )
+
+
+# --- the two tasks of a job ----------------------------------------------------------------------------
+
+
+def _effective_id(task: Any, default: str) -> Any:
+    return default if task.id is None else task.id
+
+
+def task_ids_differ(preparation: Any, release: Any) -> bool:
+    """Whether the two tasks have different IDs once the service's defaults fill the missing ones.
+
+    Task IDs within a job ignore letter case, so ``JobRelease`` and ``jobrelease`` are the same.
+    """
+    first, second = _effective_id(preparation, DEFAULT_PREPARATION_ID), _effective_id(release, DEFAULT_RELEASE_ID)
+    if not (isinstance(first, str) and isinstance(second, str)):
+        return True  # a wrong type is reported by the field's own check
+    return first.lower() != second.lower()
+
+
+def release_needs_preparation(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """A job may have a Job Release Task only if it has a Job Preparation Task."""
+    if obj.job_release_task is not None and obj.job_preparation_task is None:
+        errors.append(
+            ValidationError(
+                "requires",
+                f"{type(obj).__name__}.job_release_task",
+                "jobPreparationTask",
+                path=path + "/jobReleaseTask",
+                message="needs a jobPreparationTask in the same job: the service refuses a Job Release Task without one",
+                service_rule="release-needs-preparation",
+            )
+        )
+
+
+def job_task_ids_distinct(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """The Job Preparation Task and the Job Release Task of a job have different IDs (defaults included)."""
+    preparation, release = obj.job_preparation_task, obj.job_release_task
+    if preparation is None or release is None or task_ids_differ(preparation, release):
+        return
+    if release.id is not None:
+        where, other = "/jobReleaseTask/id", "the Job Preparation Task's"
+        shown = preparation.id if preparation.id is not None else f"{DEFAULT_PREPARATION_ID}, its default"
+    else:
+        where, other = "/jobPreparationTask/id", "the Job Release Task's"
+        shown = f"{DEFAULT_RELEASE_ID}, its default"
+    errors.append(
+        ValidationError(
+            "unique",
+            f"{type(release if where.startswith('/jobRelease') else preparation).__name__}.id",
+            True,
+            path=path + where,
+            message=f"is {other} ID too ({shown}); the two IDs must differ (letter case aside)",
+            service_rule="job-task-ids-distinct",
+        )
+    )
+
+
 # --- the rules as the models declare them ------------------------------------------------------------
+
+_PLAIN = {"_bp_plain_durations": (datetime.timedelta, WireDuration), "_bp_no_time": datetime.timedelta(0)}
 
 RESOURCE_FILE_SOURCE = ServiceRule(
     resource_file_source,
@@ -220,6 +383,12 @@ RESOURCE_FILE_SOURCE = ServiceRule(
         ("excludes", "http_url", "blob_prefix"),
         ("excludes", "identity_reference", "auto_storage_container_name"),
     ),
+    rule_names=(
+        "resource-file-one-source",
+        "resource-file-path-required",
+        "resource-file-blob-prefix",
+        "resource-file-identity",
+    ),
 )
 RESOURCE_FILE_PATHS = ServiceRule(
     resource_file_paths,
@@ -227,17 +396,27 @@ RESOURCE_FILE_PATHS = ServiceRule(
     " and {o}.file_path[1:2] != ':'))",
     {"_bp_path_roots": ("/", "\\")},
     native=(("relative_path", "file_path"),),
+    rule_names=("resource-file-path-relative",),
+)
+RESOURCE_FILE_NAME = ServiceRule(
+    resource_file_name,
+    "({o}.http_url is None or {o}.file_path is None or _bp_names_a_file({o}.file_path))",
+    {"_bp_names_a_file": names_a_file},
+    native=(("file_name", "file_path"),),
+    rule_names=("resource-file-path-names-file",),
 )
 USER_IDENTITY_EXCLUSIVE = ServiceRule(
     user_identity_exclusive,
-    "({o}.user_name is None or {o}.auto_user is None)",
-    native=(("excludes", "user_name", "auto_user"),),
+    "(({o}.user_name is None) != ({o}.auto_user is None))",
+    native=(("exactly_one", "user_name", "auto_user"),),
+    rule_names=("user-identity-exactly-one",),
 )
 ENVIRONMENT_NAMES_UNIQUE = ServiceRule(
     environment_names_unique,
     "({o}.environment_settings is None"
     " or len({{_bp_setting.name for _bp_setting in {o}.environment_settings}}) == len({o}.environment_settings))",
     native=(("unique", "environment_settings", "name"),),
+    rule_names=("environment-names-unique",),
 )
 NON_NEGATIVE_DURATIONS = ServiceRule(
     non_negative_durations,
@@ -245,6 +424,78 @@ NON_NEGATIVE_DURATIONS = ServiceRule(
     " and {o}.max_wall_clock_time >= _bp_no_time)"
     " and ({o}.retention_time is None or type({o}.retention_time) in _bp_plain_durations"
     " and {o}.retention_time >= _bp_no_time))",
-    {"_bp_plain_durations": (datetime.timedelta, WireDuration), "_bp_no_time": datetime.timedelta(0)},
+    _PLAIN,
     native=(("non_negative", "max_wall_clock_time", "retention_time"),),
+    rule_names=("durations-non-negative",),
 )
+RELEASE_WALL_CLOCK_LIMIT = ServiceRule(
+    release_wall_clock_limit,
+    "({o}.max_wall_clock_time is None or type({o}.max_wall_clock_time) in _bp_plain_durations"
+    " and {o}.max_wall_clock_time <= _bp_release_limit)",
+    {**_PLAIN, "_bp_release_limit": RELEASE_WALL_CLOCK_MAX},
+    rule_names=("release-wall-clock-limit",),
+)
+RELEASE_NEEDS_PREPARATION = ServiceRule(
+    release_needs_preparation,
+    "({o}.job_release_task is None or {o}.job_preparation_task is not None)",
+    native=(("requires", "job_release_task", "job_preparation_task"),),
+    rule_names=("release-needs-preparation",),
+)
+JOB_TASK_IDS_DISTINCT = ServiceRule(
+    job_task_ids_distinct,
+    "({o}.job_preparation_task is None or {o}.job_release_task is None"
+    " or _bp_task_ids_differ({o}.job_preparation_task, {o}.job_release_task))",
+    {"_bp_task_ids_differ": task_ids_differ},
+    rule_names=("job-task-ids-distinct",),
+)
+
+
+# --- names, and letting named rules pass ------------------------------------------------------------
+
+
+def known_names() -> dict[str, list[str]]:
+    """Every service rule name the model classes defined so far can report, with the classes reporting it.
+
+    Names come from the fields' ``service_rules`` (see `batchprep.field`'s ``rule_names``) and from
+    the classes' rules spanning several fields (`ServiceRule.rule_names`).
+    """
+    found: dict[str, list[str]] = {}
+    for cls in sorted(list(every_model), key=lambda c: (c.__module__, c.__qualname__)):
+        names = [f.service_rule_name(rule) for f in getattr(cls, "_bp_fields", ()) for rule in f.service_rules]
+        names += [name for check in getattr(cls, "_bp_checks", ()) for name in check.rule_names]
+        for name in names:
+            owners = found.setdefault(name, [])
+            if cls.__name__ not in owners:
+                owners.append(cls.__name__)
+    return found
+
+
+def waived(names: str | Iterable[str] | None) -> frozenset[str]:
+    """The service rule names of a ``waive=`` argument, each checked against the known names.
+
+    Args:
+        names: One name, or any iterable of names; ``None`` or empty for none.
+
+    Raises:
+        ValueError: a name is not a known service rule name (with the closest known one).
+        TypeError: a name is not a string.
+    """
+    if names is None:
+        return frozenset()
+    chosen = [names] if isinstance(names, str) else list(names)
+    for name in chosen:
+        if not isinstance(name, str):
+            raise TypeError(f"waive= takes service rule names (strings), got {name!r}")
+    unknown = [name for name in chosen if name not in _names_seen]
+    if unknown:
+        _names_seen.update(known_names())
+    for name in unknown:
+        if name not in _names_seen:
+            hint = difflib.get_close_matches(name, list(_names_seen), n=1)
+            more = f" (did you mean {hint[0]!r}?)" if hint else " (docs/service-rules.md lists them)"
+            raise ValueError(f"waive=: {name!r} is not the name of a Batch service rule{more}")
+    return frozenset(chosen)
+
+
+#: Names known to exist: filled on the first waive= call, and again when a name is not found in it.
+_names_seen: dict[str, list[str]] = {}

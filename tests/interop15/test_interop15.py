@@ -28,6 +28,7 @@ if _azure_batch_major() != 15:
 # oracle is built on the azure-batch 14.2 classes, so a stand-in takes its place here.
 sys.modules.setdefault("msrest_oracle", types.SimpleNamespace(EXTRACTORS={}))  # type: ignore[arg-type]
 
+import copy  # noqa: E402
 import datetime  # noqa: E402
 
 import azure.batch.models as az  # noqa: E402
@@ -35,7 +36,32 @@ from hypothesis import given  # noqa: E402
 
 import batchprep as bp  # noqa: E402
 from batchprep.interop import from_batch_v15, to_batch_v15, to_msrest_model  # noqa: E402
-from strategies import job_preparation_tasks, model_trees  # noqa: E402
+from strategies import SDK_CLASSES, job_preparation_tasks, model_trees, release_tasks, status_entries  # noqa: E402
+
+
+def as_utc(tree: bp.Model) -> bp.Model:
+    """A copy of ``tree`` whose naive timestamps are UTC ones.
+
+    A 15.x model holds a timestamp as its wire text, and a naive ``datetime`` is written as UTC (as
+    msrest writes it): it comes back as the same moment, in UTC.
+    """
+    tree = copy.deepcopy(tree)
+    for obj in _objects(tree):
+        for f in type(obj)._bp_fields:
+            value = getattr(obj, f.name)
+            if isinstance(value, datetime.datetime) and value.tzinfo is None:
+                setattr(obj, f.name, value.replace(tzinfo=datetime.timezone.utc))
+    return tree
+
+
+def _objects(tree: bp.Model) -> list[bp.Model]:
+    found = [tree]
+    for f in type(tree)._bp_fields:
+        value = getattr(tree, f.name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, bp.Model):
+                found.extend(_objects(item))
+    return found
 
 
 # --- round trips over random trees ----------------------------------------------------------------
@@ -63,9 +89,29 @@ def test_15_to_batchprep_and_back_is_lossless(task: bp.JobPreparationTask) -> No
     assert back.as_dict() == theirs.as_dict()
 
 
-@given(tree=model_trees())
+@given(tree=model_trees(roots=SDK_CLASSES))
 def test_every_model_of_the_family_converts(tree: bp.Model) -> None:
-    assert from_batch_v15(to_batch_v15(tree), type(tree)) == tree
+    assert from_batch_v15(to_batch_v15(tree), type(tree)) == as_utc(tree)
+
+
+@given(release=release_tasks())
+def test_a_release_task_converts_both_ways(release: bp.JobReleaseTask) -> None:
+    theirs = to_batch_v15(release)
+    assert type(theirs) is az.BatchJobReleaseTask
+    assert bp.JobReleaseTask.deserialize(theirs.as_dict()).serialize() == release.serialize()
+    assert from_batch_v15(theirs, bp.JobReleaseTask) == release
+    again = az.BatchJobReleaseTask(release.serialize())
+    assert to_batch_v15(from_batch_v15(again)) == again
+
+
+@given(entry=status_entries())
+def test_status_entries_convert_both_ways(entry: bp.JobPreparationAndReleaseTaskExecutionInformation) -> None:
+    theirs = to_batch_v15(entry)
+    assert type(theirs) is az.BatchJobPreparationAndReleaseTaskStatus
+    assert from_batch_v15(theirs, bp.JobPreparationAndReleaseTaskExecutionInformation) == as_utc(entry)
+    # What the 15.x client makes of a response converts to what batchprep reads from it.
+    response = az.BatchJobPreparationAndReleaseTaskStatus(entry.serialize())
+    assert from_batch_v15(response) == bp.JobPreparationAndReleaseTaskExecutionInformation.deserialize(entry.serialize())
 
 
 # --- values -----------------------------------------------------------------------------------------
@@ -90,6 +136,63 @@ def test_renamed_classes_and_attributes() -> None:
     assert type(theirs.container_settings.registry.identity_reference) is az.BatchNodeIdentityReference
     assert type(theirs.constraints) is az.BatchTaskConstraints
     assert theirs.user_identity.username == "batchuser"
+
+
+def test_the_status_classes_and_enums_have_their_15_names() -> None:
+    moment = datetime.datetime(2026, 1, 31, 12, 0, 0, 123456, tzinfo=datetime.timezone.utc)
+    failure = bp.TaskFailureInformation(
+        category=bp.ErrorCategory.user_error, code="BlobNotFound", details=[bp.NameValuePair(name="Url", value="https://x")]
+    )
+    entry = bp.JobPreparationAndReleaseTaskExecutionInformation(
+        node_id="tvm-1",
+        job_preparation_task_execution_info=bp.JobPreparationTaskExecutionInformation(
+            start_time=moment,
+            state=bp.JobPreparationTaskState.completed,
+            retry_count=0,
+            result=bp.TaskExecutionResult.failure,
+            failure_info=failure,
+            container_info=bp.TaskContainerExecutionInformation(container_id="c"),
+        ),
+        job_release_task_execution_info=bp.JobReleaseTaskExecutionInformation(start_time=moment, state="running"),
+    )
+    theirs = to_batch_v15(entry)
+    prep = theirs.job_preparation_task_execution_info
+    assert type(prep) is az.BatchJobPreparationTaskExecutionInfo
+    assert type(theirs.job_release_task_execution_info) is az.BatchJobReleaseTaskExecutionInfo
+    assert prep.state is az.BatchJobPreparationTaskState.COMPLETED
+    assert theirs.job_release_task_execution_info.state is az.BatchJobReleaseTaskState.RUNNING
+    assert prep.result is az.BatchTaskExecutionResult.FAILURE
+    assert type(prep.failure_info) is az.BatchTaskFailureInfo
+    assert prep.failure_info.category is az.BatchErrorSourceCategory.USER_ERROR
+    assert type(prep.failure_info.details[0]) is az.NameValuePair
+    assert type(prep.container_info) is az.BatchTaskContainerExecutionInfo
+    assert prep.start_time == moment  # the 15.x attribute reads the text batchprep wrote
+    assert prep["startTime"] == "2026-01-31T12:00:00.123456Z"
+    back = from_batch_v15(theirs, bp.JobPreparationAndReleaseTaskExecutionInformation)
+    assert back == entry
+    assert back.job_preparation_task_execution_info.state is bp.JobPreparationTaskState.completed  # type: ignore[union-attr]
+
+
+def test_a_naive_timestamp_goes_as_utc_and_comes_back_in_utc() -> None:
+    ours = bp.JobReleaseTaskExecutionInformation(start_time=datetime.datetime(2026, 1, 31, 12), state="running")
+    theirs = to_batch_v15(ours)
+    assert theirs["startTime"] == "2026-01-31T12:00:00.000Z"
+    back = from_batch_v15(theirs, bp.JobReleaseTaskExecutionInformation)
+    assert back.start_time == datetime.datetime(2026, 1, 31, 12, tzinfo=datetime.timezone.utc)
+
+
+def test_timestamps_the_15_sdk_wrote_are_read() -> None:
+    moment = datetime.datetime(2026, 1, 31, 12, 0, 0, 5, tzinfo=datetime.timezone.utc)
+    theirs = az.BatchJobReleaseTaskExecutionInfo(start_time=moment, state="completed")
+    assert from_batch_v15(theirs, bp.JobReleaseTaskExecutionInformation).start_time == moment
+    theirs["endTime"] = "tomorrow"
+    with pytest.raises(ValueError, match=r"^/endTime: not an ISO 8601 date-time .*'tomorrow'"):
+        from_batch_v15(theirs)
+
+
+def test_the_job_view_has_no_15_counterpart() -> None:
+    with pytest.raises(TypeError, match="^azure-batch 15.x has no model for batchprep's JobPreparationAndRelease: "):
+        to_batch_v15(bp.JobPreparationAndRelease())
 
 
 def test_bind_mounts_convert() -> None:
@@ -167,3 +270,47 @@ def test_wrong_objects_are_refused() -> None:
 def test_the_14x_functions_name_their_extra() -> None:
     with pytest.raises(ImportError, match=r"needs azure-batch >=14,<15, but azure-batch 15\..* pip install 'batchprep\[azure14\]'"):
         to_msrest_model(bp.EnvironmentSetting(name="A"))
+
+
+def _table(page: str, header: str) -> list[list[str]]:
+    """The rows of the markdown table whose header row starts with ``header``, cells without backquotes."""
+    lines = page.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip().replace("`", "") for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_the_rename_table_of_the_docs_is_azure_batch_15s() -> None:
+    """docs/interop.md lists every class, attribute and enum member 15.x renamed: it must stay true."""
+    from pathlib import Path
+
+    from batchprep.interop import _FAMILY, _V15
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "interop.md").read_text(encoding="utf-8")
+    classes = {row[0].split(" ")[0]: row[1:] for row in _table(page, "| batchprep and azure-batch 14.x |")}
+    for name, ours in _FAMILY.items():
+        theirs = _V15.their_class(ours)
+        if theirs is None:
+            assert name not in classes
+            continue
+        attributes = {}
+        for klass in reversed(theirs.__mro__):
+            for attr, value in vars(klass).items():
+                if hasattr(value, "_rest_name_input"):
+                    attributes[value._rest_name_input or attr] = attr
+        assert set(attributes) == {f.wire_key for f in ours._bp_fields}, name  # every field, no other
+        renamed = [f"{f.name} → {attributes[f.wire_key]}" for f in ours._bp_fields if attributes[f.wire_key] != f.name]
+        assert classes[name] == [theirs.__name__ if theirs.__name__ != name else "the same", ", ".join(renamed) or "—"], name
+    assert set(classes) == {name for name, ours in _FAMILY.items() if _V15.their_class(ours) is not None}
+    enums = {row[0]: row[1:] for row in _table(page, "| batchprep and azure-batch 14.x enum |")}
+    assert len(enums) == 8
+    for name, (renamed_to, members) in enums.items():
+        ours_enum = getattr(bp, name)
+        theirs_enum = getattr(az, _V15.renamed.get(name, name))
+        assert renamed_to == (theirs_enum.__name__ if theirs_enum.__name__ != name else "the same")
+        assert members == ", ".join(f"{m.name} → {theirs_enum(m.value).name}" for m in ours_enum)
+        assert {m.value for m in ours_enum} == {m.value for m in theirs_enum}

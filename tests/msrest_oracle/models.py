@@ -1,9 +1,10 @@
 """msrest models that stand for batchprep's classes in the differential tests.
 
-The nine classes azure-batch 14.2 already has are subclassed unchanged (same name, same
+The classes azure-batch 14.2 already has are subclassed unchanged (same name, same
 ``_attribute_map`` and ``_validation``), except :class:`TaskContainerSettings`, which gains the
 ``container_host_batch_bind_mounts`` attribute of newer REST API versions.  The bind-mount entry and its
-enum do not exist in azure-batch 14.2 and are written here from the REST API specification.
+enum do not exist in azure-batch 14.2 and are written here from the REST API specification, as is
+:class:`JobPreparationAndRelease`, the two task properties of a Job - Add body.
 
 msrest finds the classes a model refers to by name, in the namespace of the *package* the model's module
 lives in (``Model._infer_class_models``), so every class here is re-exported by ``msrest_oracle``.
@@ -15,7 +16,15 @@ from enum import Enum
 from typing import Any
 
 from azure.batch import models as _azure
-from azure.batch.models import AutoUserScope, ContainerWorkingDirectory, ElevationLevel
+from azure.batch.models import (
+    AutoUserScope,
+    ContainerWorkingDirectory,
+    ElevationLevel,
+    ErrorCategory,
+    JobPreparationTaskState,
+    JobReleaseTaskState,
+    TaskExecutionResult,
+)
 from msrest.serialization import Model
 
 __all__ = [
@@ -28,10 +37,22 @@ __all__ = [
     "ContainerWorkingDirectory",
     "ElevationLevel",
     "EnvironmentSetting",
+    "ErrorCategory",
+    "JobPreparationAndRelease",
+    "JobPreparationAndReleaseTaskExecutionInformation",
     "JobPreparationTask",
+    "JobPreparationTaskExecutionInformation",
+    "JobPreparationTaskState",
+    "JobReleaseTask",
+    "JobReleaseTaskExecutionInformation",
+    "JobReleaseTaskState",
+    "NameValuePair",
     "ResourceFile",
     "TaskConstraints",
+    "TaskContainerExecutionInformation",
     "TaskContainerSettings",
+    "TaskExecutionResult",
+    "TaskFailureInformation",
     "UserIdentity",
 ]
 
@@ -107,3 +128,45 @@ class UserIdentity(_azure.UserIdentity):
 
 class JobPreparationTask(_azure.JobPreparationTask):
     """azure-batch 14.2's class; its container settings resolve to this package's subclass."""
+
+
+class JobReleaseTask(_azure.JobReleaseTask):
+    """azure-batch 14.2's class; its container settings resolve to this package's subclass."""
+
+
+class NameValuePair(_azure.NameValuePair):
+    """azure-batch 14.2's class, resolved in this package's namespace."""
+
+
+class TaskFailureInformation(_azure.TaskFailureInformation):
+    """azure-batch 14.2's class, resolved in this package's namespace."""
+
+
+class TaskContainerExecutionInformation(_azure.TaskContainerExecutionInformation):
+    """azure-batch 14.2's class, resolved in this package's namespace."""
+
+
+class JobPreparationTaskExecutionInformation(_azure.JobPreparationTaskExecutionInformation):
+    """azure-batch 14.2's class, resolved in this package's namespace."""
+
+
+class JobReleaseTaskExecutionInformation(_azure.JobReleaseTaskExecutionInformation):
+    """azure-batch 14.2's class, resolved in this package's namespace."""
+
+
+class JobPreparationAndReleaseTaskExecutionInformation(_azure.JobPreparationAndReleaseTaskExecutionInformation):
+    """azure-batch 14.2's class, resolved in this package's namespace."""
+
+
+class JobPreparationAndRelease(Model):
+    """The two task properties of a Job - Add body (``JobAddParameter``'s, under the same keys)."""
+
+    _attribute_map = {
+        "job_preparation_task": _azure.JobAddParameter._attribute_map["job_preparation_task"],
+        "job_release_task": _azure.JobAddParameter._attribute_map["job_release_task"],
+    }
+
+    def __init__(self, *, job_preparation_task: Any = None, job_release_task: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+        self.job_preparation_task = job_preparation_task
+        self.job_release_task = job_release_task

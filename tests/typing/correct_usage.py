@@ -27,8 +27,12 @@ from batchprep import (
     DeserializationError,
     ElevationLevel,
     EnvironmentSetting,
+    JobPreparationAndRelease,
+    JobPreparationAndReleaseTaskExecutionInformation,
     JobPreparationTask,
+    JobReleaseTask,
     Model,
+    StatusPage,
     ResourceFile,
     SerializationError,
     SizeWarning,
@@ -38,6 +42,7 @@ from batchprep import (
     ValidationError,
 )
 from batchprep.interop import UnsupportedFieldError, from_batch_v15, from_msrest_model, to_batch_v15, to_msrest_model
+from batchprep.status import TaskFailure, duration, failures
 
 PULL_IDENTITY = ComputeNodeIdentityReference(resource_id="/subscriptions/0/identities/puller")
 
@@ -163,6 +168,31 @@ def custom_model() -> Model:
     return checkpoint
 
 
+def release_and_status(task: JobPreparationTask) -> None:
+    """The Job Release Task, a job's two tasks, waived rules, and reading status pages."""
+    release = JobReleaseTask(command_line="/bin/sh -c ./clean.sh", max_wall_clock_time=datetime.timedelta(minutes=30))
+    assert_type(release.max_wall_clock_time, datetime.timedelta | None)
+    assert_type(release.validate(waive=["release-wall-clock-limit"]), list[ValidationError])
+    assert_type(release.serialize(waive="release-wall-clock-limit"), dict[str, Any])
+    job = JobPreparationAndRelease(job_preparation_task=task, job_release_task=release)
+    assert [p.service_rule for p in job.validate()] == ["release-wall-clock-limit"]
+
+    page = batchprep.read_status_page(b'{"value": [{"nodeId": "n", "jobPreparationTaskExecutionInfo": {"startTime": "2026-01-31T12:00:00Z", "state": "running", "retryCount": 0}}]}')
+    assert_type(page, StatusPage)
+    for entry in page.value or []:
+        assert_type(entry, JobPreparationAndReleaseTaskExecutionInformation)
+        info = entry.job_preparation_task_execution_info
+        if info is not None:
+            assert_type(info.start_time, datetime.datetime)
+            assert_type(info.retry_count, int)
+            assert_type(duration(info), datetime.timedelta | None)
+    found = failures(page.value or [])
+    assert_type(found, list[TaskFailure])
+    pages: dict[str | None, Any] = {None: page.serialize()}
+    for entry in batchprep.iter_status(pages.__getitem__):
+        assert_type(entry.node_id, str | None)
+
+
 def interop_14(task: JobPreparationTask) -> None:
     """azure-batch 14.x: the SDK side is untyped (Any); the batchprep side is typed."""
     theirs = to_msrest_model(task)
@@ -192,6 +222,7 @@ def main() -> None:
     errors()
     helpers(task)
     custom_model()
+    release_and_status(task)
     interop_14(task)
 
 

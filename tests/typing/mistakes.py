@@ -22,6 +22,8 @@ from batchprep import (
     ElevationLevel,
     EnvironmentSetting,
     JobPreparationTask,
+    JobPreparationTaskExecutionInformation,
+    JobReleaseTask,
     ResourceFile,
     TaskConstraints,
     TaskContainerSettings,
@@ -46,6 +48,9 @@ def mistakes(task: JobPreparationTask, theirs: Any) -> None:
     AutoUserSpecification(scope=5)  # E: [arg-type]
     UserIdentity(auto_user="pool")  # E: [arg-type]
     JobPreparationTask(command_line="run.sh", environment_settings=[ResourceFile(http_url="u")])  # E: [list-item]
+    JobReleaseTask(command_line="clean.sh", constraints=TaskConstraints())  # E: [call-arg]
+    JobReleaseTask(command_line="clean.sh", max_wall_clock_time=900)  # E: [arg-type]
+    JobPreparationTaskExecutionInformation(state="running")  # E: [call-arg]
 
     # Attributes
     task.constraints = "PT1H"  # E: [assignment]
@@ -60,6 +65,7 @@ def mistakes(task: JobPreparationTask, theirs: Any) -> None:
     problems: list[str] = task.validate()  # E: [assignment]
     wrong: ResourceFile = JobPreparationTask.deserialize("{}")  # E: [assignment]
     print(task.validate()[0].pathx)  # E: [attr-defined]
+    task.validate(waive=5)  # E: [arg-type]
 
     # Interop
     prep: JobPreparationTask = from_msrest_model(theirs, ResourceFile)  # E: [assignment]

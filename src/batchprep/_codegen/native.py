@@ -23,7 +23,7 @@ import types
 import warnings
 from typing import Any
 
-from batchprep import _primitives, _rules, _types, durations
+from batchprep import _primitives, _rules, _types, durations, service_rules
 from batchprep._codegen._nodes import is_enum, is_model
 
 #: The plan format this module writes; the extension says which one it reads.
@@ -81,6 +81,10 @@ _KIND_RULES = {
 #: The most fields one compiled rule reads (MAX_OFFSETS in _speedups.c).
 _MAX_OPERANDS = 4
 _PRIMITIVE_KINDS = {"str": "STR", "int": "INT", "bool": "BOOL", "duration": "DURATION"}
+#: Service rule operations the walk checks as a pattern on one string field: the function answers
+#: True only for text that certainly keeps the rule, whatever the object's other fields hold, so the
+#: walk gives up (and the Python function decides) on the rest.
+_GUARDS = {"file_name": service_rules.names_a_file}
 _CHECK_OPS = {
     "exactly_one": "EXACTLY_ONE",
     "requires": "REQUIRES",
@@ -169,9 +173,16 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
     if extra is None:
         return None
     resolved = cls._bp_resolve()
+    # ("file_name", a) is no opcode: the walk checks it as a stricter pattern on a's text (see _GUARDS).
+    guards = {
+        names[0]: _GUARDS[op]
+        for rule in getattr(cls, "_bp_checks", ())
+        for op, *names in rule.native or ()
+        if op in _GUARDS
+    }
     fields = []
     for f in cls._bp_fields:
-        spec = _field_spec(cls, f, resolved, building)
+        spec = _field_spec(cls, f, resolved, building, guards.get(f.name))
         if spec is None:
             return None
         fields.append(spec)
@@ -180,6 +191,8 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
         if rule.native is None:
             return None
         for op, *names in rule.native:
+            if op in _GUARDS:
+                continue
             check = _check_spec(cls, op, names, resolved)
             if check is None:
                 return None
@@ -207,7 +220,9 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
         return None
 
 
-def _field_spec(cls: Any, f: Any, resolved: dict[str, type], building: frozenset[type]) -> tuple[Any, ...] | None:
+def _field_spec(
+    cls: Any, f: Any, resolved: dict[str, type], building: frozenset[type], guard: Any = None
+) -> tuple[Any, ...] | None:
     descr = _slot(cls, f.name)
     if descr is None or f.constant:
         return None
@@ -239,6 +254,10 @@ def _field_spec(cls: Any, f: Any, resolved: dict[str, type], building: frozenset
         if rule in ("min_length", "max_length") and type(value) is not int:
             return None
         limits[rule] = _rules.rule_parameter(rule, value)
+    if guard is not None:
+        if kind != "STR" or "pattern" in limits or f.readonly:
+            return None
+        limits["pattern"] = guard
     return (
         descr,
         f.wire_key,

@@ -134,10 +134,14 @@ class Emitter:
                 param = fill(self.ns, f"_bp_{kind}_{f.name}_{rule}", _rules.rule_parameter(rule, value))
                 raw = fill(self.ns, f"_bp_{kind}_raw_{f.name}_{rule}", value)
                 sentence = fill(self.ns, f"_bp_{kind}_message_{f.name}_{rule}", f.messages.get(rule, ""))
+                named = ""
+                if kind == "service":  # its problems carry the service rule's name (for waive=)
+                    named = ", " + fill(self.ns, f"_bp_service_name_{f.name}_{rule}", f.service_rule_name(rule))
                 condition = _rules.RULES[rule][0].format(v=var, p=param)
                 self.lines.add(f"if {condition}:")
                 self.lines.add(
-                    "    " + self.fail(f"_bp_rule_error({rule!r}, {raw}, {path}, _bp_target_{f.name}, {var}, {sentence})")
+                    "    "
+                    + self.fail(f"_bp_rule_error({rule!r}, {raw}, {path}, _bp_target_{f.name}, {var}, {sentence}{named})")
                 )
 
 

@@ -7,37 +7,44 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from batchprep import __version__
-from batchprep.lint import Report, check_text
+from batchprep import __version__, service_rules
+from batchprep.lint import Report
 from batchprep.lint.config import DOCUMENT_WARNINGS, Settings
 from batchprep.lint.findings import Finding
+from batchprep.lint.job import KINDS, BodyReport, check_body_text
 from batchprep.lint.output.text import text_line
 from batchprep.lint.run import decode, findings_of, syntax_of
 
 __all__ = [
     "DOCUMENT_CHECKS",
     "EXIT_UNREADABLE",
+    "KIND_OPTION",
+    "WAIVE_OPTION",
     "Unreadable",
     "cli",
     "findings",
     "json_text",
-    "load",
     "main",
     "no_yaml",
     "parse",
     "plural",
     "read",
+    "read_bytes",
     "styled",
+    "syntax",
 ]
 
 #: The exit code for a usage error or a file that cannot be read (click uses 2 for usage errors too).
 EXIT_UNREADABLE = 2
+#: The name that stands for standard input.
+STDIN = "-"
 
 
 class Unreadable(click.ClickException):
@@ -46,12 +53,24 @@ class Unreadable(click.ClickException):
     exit_code = EXIT_UNREADABLE
 
 
-def load(file: str) -> bytes:
-    """The bytes of a file, or `Unreadable` saying why there are none."""
+def read_bytes(file: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-``; `Unreadable` saying why there are none."""
+    if file == STDIN:
+        return sys.stdin.buffer.read()
     try:
         return Path(file).read_bytes()
     except OSError as err:
         raise Unreadable(f"cannot read {file}: {err.strerror or err}") from None
+
+
+
+def syntax(file: str, data: bytes) -> str:
+    """How to read a file: YAML if its name ends in .yaml or .yml; standard input is YAML unless it
+    starts like JSON (with ``{`` or ``[``); anything else is JSON."""
+    if file != STDIN:
+        return syntax_of(file)
+    text = decode(data)
+    return "json" if text is None or text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[", "") else "yaml"
 
 
 def no_yaml(file: str) -> Unreadable:
@@ -59,17 +78,18 @@ def no_yaml(file: str) -> Unreadable:
     return Unreadable(f"cannot read {file}: YAML files need PyYAML: pip install 'batchprep[yaml]'")
 
 
-def parse(file: str, data: bytes) -> Report:
-    """Check the bytes of a file: YAML if its name ends in .yaml or .yml, JSON otherwise."""
+def parse(file: str, data: bytes, kind: str = "auto", waive: Sequence[str] = ()) -> BodyReport:
+    """Check the bytes of a file (see `syntax`), read as ``kind`` (see `batchprep.lint.job.kind_of`);
+    problems of the service rules named in ``waive`` are left out."""
     try:
-        return check_text(data, syntax=syntax_of(file))
+        return check_body_text(data, kind, syntax=syntax(file, data), waive=waive)
     except ImportError:
         raise no_yaml(file) from None
 
 
-def read(file: str) -> Report:
-    """Read and check one file: YAML if its name ends in .yaml or .yml, JSON otherwise."""
-    return parse(file, load(file))
+def read(file: str, kind: str = "auto", waive: Sequence[str] = ()) -> BodyReport:
+    """Read and check one file (``-``: standard input)."""
+    return parse(file, read_bytes(file), kind, waive)
 
 
 #: What `render` reports beside the body: the document checks, not the behaviour rules.
@@ -78,7 +98,7 @@ DOCUMENT_CHECKS = Settings(select=DOCUMENT_WARNINGS)
 
 def findings(file: str, report: Report, data: bytes, settings: Settings = DOCUMENT_CHECKS) -> list[Finding]:
     """A file's findings, at their lines and columns; by default the document checks' only."""
-    return findings_of(report, decode(data), syntax_of(file), file=file, settings=settings)
+    return findings_of(report, decode(data), syntax(file, data), file=file, settings=settings)
 
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -95,6 +115,39 @@ def styled(finding: Finding) -> str:
     return text_line(finding, _style)
 
 
+def _known_rule_names(ctx: click.Context, param: click.Parameter, names: tuple[str, ...]) -> tuple[str, ...]:
+    """``--waive`` takes service rule names only: a misspelt one is a usage error, with a hint."""
+    try:
+        service_rules.waived(names)
+    except ValueError as err:
+        raise click.BadParameter(str(err).removeprefix("waive=: ")) from None
+    return names
+
+
+#: ``--as``: what the files hold, for the commands that read bodies.
+KIND_OPTION = click.option(
+    "--as",
+    "kind",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="What each FILE holds. auto: a Job Schedule body if it has jobSpecification; a job (Job - Add, or a "
+    "jobSpecification) if it has jobPreparationTask, jobReleaseTask or poolInfo; a Job Release Task if it has "
+    "maxWallClockTime or retentionTime at its top level (a preparation task keeps them under constraints); "
+    "else a Job Preparation Task.",
+)
+#: ``--waive``: Batch service rules to let pass.
+WAIVE_OPTION = click.option(
+    "--waive",
+    "waive",
+    metavar="RULE",
+    multiple=True,
+    callback=_known_rule_names,
+    help="Let the Batch service rule of this name pass (repeatable), for a service that accepts what the rule "
+    "refuses; type problems are never waived. The names are in docs/service-rules.md.",
+)
+
+
 def json_text(value: Any, compact: bool) -> str:
     if compact:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -109,18 +162,20 @@ def plural(count: int, word: str) -> str:
 @click.version_option(__version__, "-V", "--version", prog_name="batchprep", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Check and render Azure Batch Job Preparation Task bodies.
+    """Check and render Azure Batch Job Preparation Task bodies, and read their status.
 
     A file holds the REST body of a Job Preparation Task (the "jobPreparationTask" object of the Batch
-    REST API's Job - Add) as JSON, or as YAML (.yaml or .yml, needs: pip install 'batchprep[yaml]').
+    REST API's Job - Add), of a Job Release Task, of a whole job or job schedule with those tasks in
+    it, as JSON, or as YAML (.yaml or .yml, needs: pip install 'batchprep[yaml]'); - reads standard input.
 
     \b
     Examples:
       batchprep example > task.json           a complete task to start from
-      batchprep check task.json               list every problem, exit 1 if there is one
+      batchprep check task.json job.json      list every problem, exit 1 if there is one
       batchprep rules                         the behaviour rules check applies
       batchprep render task.json              the body batchprep would send
       batchprep schema > task.schema.json     a JSON Schema for editors
+      batchprep status status.json            which nodes ran the tasks, which failed and why
 
     \b
     Exit codes: 0 all good, 1 a file has problems, 2 a usage error or a file that cannot be read.

@@ -6,7 +6,18 @@ from pathlib import Path
 
 import click
 
-from batchprep.cli._app import EXIT_UNREADABLE, Unreadable, cli, findings, load, parse, plural, styled
+from batchprep.cli._app import (
+    EXIT_UNREADABLE,
+    KIND_OPTION,
+    WAIVE_OPTION,
+    Unreadable,
+    cli,
+    findings,
+    parse,
+    plural,
+    read_bytes,
+    styled,
+)
 from batchprep.lint.config import ConfigError, Settings, load_settings
 from batchprep.lint.findings import Finding
 from batchprep.lint.output import FORMATS
@@ -52,6 +63,8 @@ def _selectors(values: tuple[str, ...]) -> list[str] | None:
 )
 @click.option("--isolated", is_flag=True, help="Ignore every pyproject.toml: the defaults and these options only.")
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the summary line on stderr.")
+@KIND_OPTION
+@WAIVE_OPTION
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -64,8 +77,10 @@ def check(
     config: Path | None,
     isolated: bool,
     quiet: bool,
+    kind: str,
+    waive: tuple[str, ...],
 ) -> None:
-    """Report every problem of each FILE, and what the task will do on a node.
+    """Report every problem of each FILE (- reads standard input), and what the task will do on a node.
 
     Errors are what the Batch service would refuse: values of the wrong JSON type, malformed
     durations, broken rules (a task ID with a space, a resource file without a source...). All of a
@@ -76,6 +91,11 @@ def check(
     behaviour rules [BP101 unexpanded-variable...]: a valid task that will not do on the node what
     its author meant. `batchprep rules` lists them; docs/rules.md explains each.
 
+    A FILE may hold a Job Preparation Task, a Job Release Task, a whole Job - Add body or a job
+    schedule (see --as): in a job, its jobPreparationTask and jobReleaseTask are checked, with paths
+    from the document's root, and so are the rules that tie them (a release task needs a preparation
+    task, the two IDs differ); the rest of the job is left alone.
+
     Settings come from [tool.batchprep] in the nearest pyproject.toml (select, ignore, severity,
     strict, per-file-ignores); a YAML file can opt out with a comment: # batchprep: disable=BP301
 
@@ -83,6 +103,9 @@ def check(
     Examples:
       batchprep check task.json
       batchprep check tasks/*.json tasks/*.yaml
+      batchprep check job.json release-task.json
+      batchprep check --as release cleanup.json
+      cat task.yaml | batchprep check -
       batchprep check --strict --ignore BP305 task.yaml
       batchprep check --format github tasks/*.json     (in a GitHub Actions workflow)
       batchprep check --format sarif task.json > batchprep.sarif
@@ -102,8 +125,8 @@ def check(
     unreadable = 0
     for file in files:
         try:
-            data = load(file)
-            found.extend(findings(file, parse(file, data), data, settings))
+            data = read_bytes(file)
+            found.extend(findings(file, parse(file, data, kind, waive), data, settings))
         except Unreadable as err:
             unreadable += 1
             err.show()

@@ -18,7 +18,9 @@ from batchprep.example import example_json, example_yaml
     help="json: plain JSON, which any install can check. yaml: the same body with a comment on each part "
     "(checking YAML needs: pip install 'batchprep[yaml]').",
 )
-def example(output: str) -> None:
+@click.option("--release", "kind", flag_value="release", help="A Job Release Task instead.")
+@click.option("--job", "kind", flag_value="job", help="A Job - Add body with a preparation and a release task.")
+def example(output: str, kind: str | None) -> None:
     """Print a complete, valid Job Preparation Task body to start from.
 
     JSON has no comments, so the JSON example (the default) is the bare body; the YAML one explains
@@ -28,5 +30,8 @@ def example(output: str) -> None:
     Examples:
       batchprep example > task.json && batchprep check task.json
       batchprep example --format yaml > task.yaml
+      batchprep example --release > release-task.json
+      batchprep example --job --format yaml > job.yaml
     """
-    click.echo(example_json() if output == "json" else example_yaml(), nl=output == "json")
+    kind = kind or "preparation"
+    click.echo(example_json(kind) if output == "json" else example_yaml(kind), nl=output == "json")

@@ -5,7 +5,8 @@ reading problems and rule problems come out together, with warnings beside them;
 `batchprep.lint.rules` holds the behaviour rules (what a valid task will do on a node). Around them:
 `findings` (the finding every output prints), `locate` (lines and columns in JSON and YAML),
 `config` (`[tool.batchprep]`, selectors, opt-out comments), `output` (text, JSON, GitHub, SARIF)
-and `run` (`lint_file`, what `batchprep check` runs).
+and `run` (`lint_file`, what `batchprep check` runs). `batchprep.lint.job` finds the tasks in the other bodies they travel in (a whole job, a job
+schedule) and reads a bare Job Release Task.
 
 Examples:
     >>> from batchprep.lint import problems
@@ -16,18 +17,23 @@ Examples:
 from batchprep.lint.config import ConfigError, Settings, load_settings
 from batchprep.lint.document import LintWarning, Report, check, check_text, problems
 from batchprep.lint.findings import Finding
+from batchprep.lint.job import BodyReport, check_body, check_body_text, kind_of
 from batchprep.lint.rules import RULES
 from batchprep.lint.run import lint_file, lint_text
 
 __all__ = [
     "RULES",
+    "BodyReport",
     "ConfigError",
     "Finding",
     "LintWarning",
     "Report",
     "Settings",
     "check",
+    "check_body",
+    "check_body_text",
     "check_text",
+    "kind_of",
     "lint_file",
     "lint_text",
     "load_settings",

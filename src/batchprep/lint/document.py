@@ -13,7 +13,7 @@ import datetime
 import difflib
 import enum
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from batchprep import _types
@@ -25,7 +25,7 @@ from batchprep.lint.findings import Finding
 from batchprep.model import Model, _unpack
 from batchprep.models import JobPreparationTask
 
-__all__ = ["LintWarning", "Report", "check", "check_text", "problems"]
+__all__ = ["LintWarning", "Report", "Unparsable", "check", "check_text", "parse_text", "problems"]
 
 #: The collecting reader: records every unreadable value and sets it to None in the model it returns.
 _COLLECTING = LoadMode("rest")
@@ -100,6 +100,50 @@ def problems(document: Any, cls: type[Model] = JobPreparationTask) -> list[Valid
     return check(document, cls).problems
 
 
+class Unparsable(ValueError):
+    """Text that holds no document: not JSON (or YAML), not UTF-8, too long.
+
+    Attributes:
+        problem: The problem, with rule ``document`` and the place of the mistake in its message.
+    """
+
+    def __init__(self, problem: ValidationError) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, syntax: str = "json") -> Any:
+    """The document in a body's text: JSON, read as `deserialize()` reads it, or YAML.
+
+    Args:
+        text: The text, or its bytes (UTF-8; YAML may also be UTF-16 with a byte order mark).
+        cls: The model the body is for (named in the messages).
+        syntax: `"json"` or `"yaml"` (read with PyYAML's `safe_load`, the `yaml` extra).
+
+    Raises:
+        Unparsable: the text cannot be parsed (or is not UTF-8, or is too long).
+        ImportError: `syntax` is `"yaml"` and PyYAML is not installed.
+        ValueError: `syntax` is neither `"json"` nor `"yaml"`.
+    """
+    if syntax == "yaml":
+        import yaml  # only for YAML: it is an optional dependency
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+            raise Unparsable(_whole_document(cls, f"the text is not YAML: {err.problem}{where}")) from None
+        except yaml.YAMLError as err:
+            raise Unparsable(_whole_document(cls, f"the text is not YAML: {' '.join(str(err).split())}")) from None
+    if syntax != "json":
+        raise ValueError(f"syntax must be 'json' or 'yaml', not {syntax!r}")
+    try:
+        return _unpack(cls, text, None)
+    except DeserializationError as err:
+        raise Unparsable(_whole_document(cls, err)) from None
+
+
 def check_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, syntax: str = "json") -> Report:
     """`check` for the text of a body: JSON, read as `deserialize()` reads it, or YAML.
 
@@ -116,24 +160,10 @@ def check_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, synt
         ImportError: `syntax` is `"yaml"` and PyYAML is not installed.
         ValueError: `syntax` is neither `"json"` nor `"yaml"`.
     """
-    if syntax == "yaml":
-        import yaml  # only for YAML: it is an optional dependency
-
-        try:
-            document = yaml.safe_load(text)
-        except yaml.MarkedYAMLError as err:
-            mark = err.problem_mark
-            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-            return Report(None, [_whole_document(cls, f"the text is not YAML: {err.problem}{where}")])
-        except yaml.YAMLError as err:
-            return Report(None, [_whole_document(cls, f"the text is not YAML: {' '.join(str(err).split())}")])
-        return check(document, cls)
-    if syntax != "json":
-        raise ValueError(f"syntax must be 'json' or 'yaml', not {syntax!r}")
     try:
-        document = _unpack(cls, text, None)
-    except DeserializationError as err:
-        return Report(None, [_whole_document(cls, err)])
+        document = parse_text(text, cls, syntax=syntax)
+    except Unparsable as err:
+        return Report(None, [err.problem])
     return check(document, cls)
 
 
@@ -179,9 +209,15 @@ def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
 
 
 def _behaviour(model: Model) -> list[Finding]:
+    """The behaviour rules' findings for a task, or for the preparation task of a job (paths from its root)."""
     from batchprep.lint.rules import behaviour_findings  # the rules import the models: load them late
+    from batchprep.models import JobPreparationAndRelease
 
-    return behaviour_findings(model) if isinstance(model, JobPreparationTask) else []
+    if isinstance(model, JobPreparationTask):
+        return behaviour_findings(model)
+    if isinstance(model, JobPreparationAndRelease) and isinstance(model.job_preparation_task, JobPreparationTask):
+        return [replace(f, path="/jobPreparationTask" + f.path) for f in behaviour_findings(model.job_preparation_task)]
+    return []
 
 
 def _whole_document(cls: type[Model], err: DeserializationError | str) -> ValidationError:

@@ -1,4 +1,4 @@
-"""The Job Preparation Task model family."""
+"""The Job Preparation Task family: the task, its release twin, their parts, and the status per node."""
 
 from batchprep.models.container import (
     ComputeNodeIdentityReference,
@@ -6,7 +6,26 @@ from batchprep.models.container import (
     ContainerRegistry,
     TaskContainerSettings,
 )
-from batchprep.models.enums import AutoUserScope, ContainerHostDataPath, ContainerWorkingDirectory, ElevationLevel
+from batchprep.models.enums import (
+    AutoUserScope,
+    ContainerHostDataPath,
+    ContainerWorkingDirectory,
+    ElevationLevel,
+    ErrorCategory,
+    JobPreparationTaskState,
+    JobReleaseTaskState,
+    TaskExecutionResult,
+)
+from batchprep.models.job import JobPreparationAndRelease
+from batchprep.models.release import JobReleaseTask
+from batchprep.models.status import (
+    JobPreparationAndReleaseTaskExecutionInformation,
+    JobPreparationTaskExecutionInformation,
+    JobReleaseTaskExecutionInformation,
+    NameValuePair,
+    TaskContainerExecutionInformation,
+    TaskFailureInformation,
+)
 from batchprep.models.task import (
     AutoUserSpecification,
     EnvironmentSetting,
@@ -26,9 +45,21 @@ __all__ = [
     "ContainerWorkingDirectory",
     "ElevationLevel",
     "EnvironmentSetting",
+    "ErrorCategory",
+    "JobPreparationAndRelease",
+    "JobPreparationAndReleaseTaskExecutionInformation",
     "JobPreparationTask",
+    "JobPreparationTaskExecutionInformation",
+    "JobPreparationTaskState",
+    "JobReleaseTask",
+    "JobReleaseTaskExecutionInformation",
+    "JobReleaseTaskState",
+    "NameValuePair",
     "ResourceFile",
     "TaskConstraints",
+    "TaskContainerExecutionInformation",
     "TaskContainerSettings",
+    "TaskExecutionResult",
+    "TaskFailureInformation",
     "UserIdentity",
 ]

@@ -1,5 +1,8 @@
 """The string enums of the Job Preparation Task family, with the REST API's values.
 
+Member names are azure-batch 14.x's (``ErrorCategory.user_error``); azure-batch 15.x spells them in
+capitals (``BatchErrorSourceCategory.USER_ERROR``), see docs/interop.md.
+
 Every field typed with one of these also takes the plain string; unknown strings (from a newer
 service) are kept and sent back as they are.
 """
@@ -8,9 +11,18 @@ from __future__ import annotations
 
 from enum import Enum
 
-from batchprep.model import register_enum
+from batchprep._registry import register_enum
 
-__all__ = ["AutoUserScope", "ContainerHostDataPath", "ContainerWorkingDirectory", "ElevationLevel"]
+__all__ = [
+    "AutoUserScope",
+    "ContainerHostDataPath",
+    "ContainerWorkingDirectory",
+    "ElevationLevel",
+    "ErrorCategory",
+    "JobPreparationTaskState",
+    "JobReleaseTaskState",
+    "TaskExecutionResult",
+]
 
 
 @register_enum
@@ -59,3 +71,43 @@ class ContainerHostDataPath(str, Enum):
     job_prep = "JobPrep"
     #: The directory where application packages are installed.
     applications = "Applications"
+
+
+@register_enum
+class JobPreparationTaskState(str, Enum):
+    """Where a Job Preparation Task is on one node."""
+
+    #: It is running (a retry or a restart after a reboot included).
+    running = "running"
+    #: It exited, with success or failure (see ``result``), or could not start.
+    completed = "completed"
+
+
+@register_enum
+class JobReleaseTaskState(str, Enum):
+    """Where a Job Release Task is on one node."""
+
+    #: It is running (again after a reboot included).
+    running = "running"
+    #: It exited, with success or failure (see ``result``), or could not start.
+    completed = "completed"
+
+
+@register_enum
+class TaskExecutionResult(str, Enum):
+    """How a task's run ended."""
+
+    #: It exited with code 0.
+    success = "success"
+    #: It failed: a non-zero exit code, or it could not start (see ``failure_info``).
+    failure = "failure"
+
+
+@register_enum
+class ErrorCategory(str, Enum):
+    """Whose side a task failure is on."""
+
+    #: Something the task's author can fix: the command, a resource file's URL, an image name...
+    user_error = "usererror"
+    #: A problem of the Batch service or the node.
+    server_error = "servererror"

@@ -23,6 +23,10 @@ __all__ = [
 #: The Batch service's rule for task IDs: 1 to 64 of these ASCII characters.
 TASK_ID_PATTERN = r"\A[A-Za-z0-9_-]+\Z"
 TASK_ID_MAX_LENGTH = 64
+#: The declaration of a task ID's service rules, shared by the Job Preparation and Job Release Tasks.
+TASK_ID_RULES = {"max_length": TASK_ID_MAX_LENGTH, "pattern": TASK_ID_PATTERN}
+TASK_ID_RULE_NAMES = {"max_length": "task-id-length", "pattern": "task-id-characters"}
+TASK_ID_MESSAGES = {"pattern": "may contain only letters A-Z and a-z, digits, '-' and '_' (at least one)"}
 #: Unix permission bits in octal, as ``chmod`` takes them (``644``, ``0755``).
 FILE_MODE_PATTERN = r"\A[0-7]{3,4}\Z"
 
@@ -57,13 +61,14 @@ class ResourceFile(Model):
         "str",
         default=None,
         service_rules={"pattern": FILE_MODE_PATTERN},
+        rule_names={"pattern": "resource-file-mode-octal"},
         messages={"pattern": "must be permission bits in octal, such as '0755'"},
     )
     identity_reference: ComputeNodeIdentityReference | None = field(
         "identityReference", "ComputeNodeIdentityReference", default=None
     )
 
-    _bp_checks = (service_rules.RESOURCE_FILE_SOURCE, service_rules.RESOURCE_FILE_PATHS)
+    _bp_checks = (service_rules.RESOURCE_FILE_SOURCE, service_rules.RESOURCE_FILE_PATHS, service_rules.RESOURCE_FILE_NAME)
 
 
 class EnvironmentSetting(Model):
@@ -93,7 +98,11 @@ class TaskConstraints(Model):
     max_wall_clock_time: datetime.timedelta | None = field("maxWallClockTime", "duration", default=None)
     retention_time: datetime.timedelta | None = field("retentionTime", "duration", default=None)
     max_task_retry_count: int | None = field(
-        "maxTaskRetryCount", "int", default=None, service_rules={"minimum": -1}
+        "maxTaskRetryCount",
+        "int",
+        default=None,
+        service_rules={"minimum": -1, "maximum": service_rules.INT32["maximum"]},
+        rule_names={"minimum": "retry-count-minimum", "maximum": "int32"},
     )
 
     _bp_checks = (service_rules.NON_NEGATIVE_DURATIONS,)
@@ -112,7 +121,7 @@ class AutoUserSpecification(Model):
 
 
 class UserIdentity(Model):
-    """The account the task runs as: a named user of the pool, or an auto-user (not both).
+    """The account the task runs as: a named user of the pool, or an auto-user (exactly one of the two).
 
     Attributes:
         user_name: A user account defined on the pool (REST key ``username``).
@@ -160,8 +169,9 @@ class JobPreparationTask(Model):
         "id",
         "str",
         default=None,
-        service_rules={"max_length": TASK_ID_MAX_LENGTH, "pattern": TASK_ID_PATTERN},
-        messages={"pattern": "may contain only letters A-Z and a-z, digits, '-' and '_' (at least one)"},
+        service_rules=TASK_ID_RULES,
+        rule_names=TASK_ID_RULE_NAMES,
+        messages=TASK_ID_MESSAGES,
     )
     command_line: str = field("commandLine", "str")
     container_settings: TaskContainerSettings | None = field(

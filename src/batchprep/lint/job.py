@@ -1,0 +1,217 @@
+"""The bodies a Job Preparation Task travels in: a bare Job Release Task, a whole job, a job schedule.
+
+`batchprep check` takes any of them. `kind_of` tells them apart, `check_body` checks one:
+
+- ``preparation``: a Job Preparation Task body (the ``jobPreparationTask`` object), as before;
+- ``release``: a Job Release Task body (the ``jobReleaseTask`` object);
+- ``job``: a Job - Add body, or a job schedule's ``jobSpecification`` on its own: its
+  ``jobPreparationTask`` and ``jobReleaseTask`` are checked, with paths from the document's root
+  (``/jobPreparationTask/resourceFiles/0/filePath``), together with the rules that tie the two; the
+  rest of the job is the service's business and is left alone;
+- ``schedule``: a Job Schedule - Add body: the same inside its ``jobSpecification``
+  (``/jobSpecification/jobReleaseTask/...``).
+
+Problems of Batch service rules named in ``waive`` are left out (see `batchprep.service_rules`).
+Besides the warnings of `batchprep.lint.document` (``size``, ``unknown``), a job with neither task
+gets a ``job`` warning, and a body with problems that was read as a Job Release Task because of
+its top-level time limits a ``kind`` warning (it may be a preparation task whose limits belong
+under ``constraints``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from batchprep import service_rules
+from batchprep.limits import size_warnings
+from batchprep.lint.document import LintWarning, Report, Unparsable, check, parse_text
+from batchprep.model import Model
+from batchprep.models import JobPreparationAndRelease, JobPreparationTask, JobReleaseTask
+
+__all__ = ["KINDS", "BodyReport", "check_body", "check_body_text", "kind_of"]
+
+#: What a document can be read as; ``auto`` asks `kind_of`.
+KINDS = ("auto", "preparation", "release", "job", "schedule")
+_TASK_KEYS = ("jobPreparationTask", "jobReleaseTask")
+#: Properties only a Job Preparation Task has (a release task has its time limits at its top level).
+_PREPARATION_ONLY = frozenset({"constraints", "waitForSuccess", "rerunOnNodeRebootAfterSuccess"})
+_RELEASE_ONLY = frozenset({"maxWallClockTime", "retentionTime"})
+#: Properties of a job (Job - Add, or a schedule's jobSpecification) that no task has.
+_JOB_ONLY = frozenset({"poolInfo", "jobManagerTask", "onAllTasksComplete", "onTaskFailure", "usesTaskDependencies", *_TASK_KEYS})
+
+
+def kind_of(document: Any) -> str:
+    """What a parsed document is, as `check_body` reads it (``auto`` decides this way).
+
+    A ``jobSpecification`` object makes a job schedule; ``jobPreparationTask``, ``jobReleaseTask``,
+    ``poolInfo`` (or another property only a job has) make a job; ``maxWallClockTime`` or
+    ``retentionTime`` at the top level, without ``constraints``, ``waitForSuccess`` or
+    ``rerunOnNodeRebootAfterSuccess``, make a Job Release Task (a preparation task keeps its time
+    limits under ``constraints``); anything else is read as a Job Preparation Task.
+    """
+    if not isinstance(document, dict):
+        return "preparation"
+    keys = {key for key in document if isinstance(key, str)}
+    if isinstance(document.get("jobSpecification"), dict):
+        return "schedule"
+    if keys & _JOB_ONLY:
+        return "job"
+    if keys & _RELEASE_ONLY and not keys & _PREPARATION_ONLY:
+        return "release"
+    return "preparation"
+
+
+@dataclass(frozen=True)
+class BodyReport(Report):
+    """What `check_body` found, and what it read the document as.
+
+    Attributes:
+        kind: ``preparation``, ``release``, ``job`` or ``schedule``.
+        document: The parsed document.
+        waived: The service rule names whose problems were left out.
+    """
+
+    kind: str = "preparation"
+    document: Any = None
+    waived: frozenset[str] = frozenset()
+
+    def body(self, *, send_additional_properties: bool = False) -> Any:
+        """The body batchprep would send: the canonical task(s), the rest of a job as it was.
+
+        Raises:
+            ValueError: the document has problems (`model` is ``None``).
+        """
+        if self.model is None:
+            raise ValueError("a document with problems has no body to send")
+        tasks = self.model.serialize(waive=self.waived, send_additional_properties=send_additional_properties or None)
+        if self.kind == "job":
+            return {**self.document, **tasks}
+        if self.kind == "schedule":
+            return {**self.document, "jobSpecification": {**self.document["jobSpecification"], **tasks}}
+        return tasks
+
+
+def check_body(document: Any, kind: str = "auto", *, waive: str | Iterable[str] | None = None) -> BodyReport:
+    """Check a parsed document of any kind (see the module's documentation).
+
+    Args:
+        document: The body as `json.load` returns it.
+        kind: One of `KINDS`.
+        waive: Batch service rule names whose problems to leave out.
+
+    Raises:
+        ValueError: ``kind`` is not one of `KINDS`, or ``waive`` names no service rule.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    names = service_rules.waived(waive)
+    guessed = kind == "auto"
+    if guessed:
+        kind = kind_of(document)
+    if kind in ("preparation", "release"):
+        report: Report = check(document, JobPreparationTask if kind == "preparation" else JobReleaseTask)
+    elif kind == "job":
+        report = _check_job(document, "")
+    else:
+        report = _check_job(document.get("jobSpecification") if isinstance(document, dict) else None, "/jobSpecification")
+    found = [p for p in report.problems if p.service_rule not in names]
+    model = report.model
+    if model is None and not found and report.problems:  # every problem was waived: read it anyway
+        model = _read_anyway(document, kind)
+    warnings = report.warnings
+    if guessed and kind == "release" and found:  # perhaps a preparation task with misplaced limits
+        warnings = [*warnings, LintWarning("", "kind", _RELEASE_GUESS)]
+    return BodyReport(model, found, warnings, report.behaviour if not found else [], kind, document, names)
+
+
+_RELEASE_GUESS = (
+    "read as a Job Release Task, since maxWallClockTime or retentionTime is at its top level; "
+    "a Job Preparation Task keeps them under constraints (--as preparation checks it as one)"
+)
+
+
+def check_body_text(
+    text: str | bytes, kind: str = "auto", *, syntax: str = "json", waive: str | Iterable[str] | None = None
+) -> BodyReport:
+    """`check_body` for the text of a document (JSON, or YAML with the ``yaml`` extra).
+
+    Raises:
+        ImportError: ``syntax`` is ``"yaml"`` and PyYAML is not installed.
+        ValueError: as `check_body`, or ``syntax`` is neither ``"json"`` nor ``"yaml"``.
+    """
+    try:
+        document = parse_text(text, _CLASSES.get(kind, JobPreparationTask), syntax=syntax)
+    except Unparsable as err:
+        return BodyReport(None, [err.problem], [], [], "preparation" if kind == "auto" else kind, None)
+    return check_body(document, kind, waive=waive)
+
+
+_CLASSES: dict[str, type[Model]] = {"release": JobReleaseTask, "job": JobPreparationAndRelease, "schedule": JobPreparationAndRelease}
+
+
+def _check_job(job: Any, prefix: str) -> Report:
+    """The two tasks of a job (a Job - Add body or a jobSpecification), with paths from the root."""
+    if not isinstance(job, dict):
+        return _moved(check(job, JobPreparationAndRelease), prefix)
+    tasks = {key: job[key] for key in _TASK_KEYS if key in job}
+    inner = check(tasks, JobPreparationAndRelease)
+    warnings = [w for w in inner.warnings if w.rule != "size"] + _job_sizes(job, tasks) + _near_misses(job)
+    if not tasks:
+        warnings.append(LintWarning("", "job", "has no jobPreparationTask and no jobReleaseTask: nothing to check"))
+    return _moved(replace(inner, warnings=warnings), prefix)
+
+
+def _moved(report: Report, prefix: str) -> Report:
+    if not prefix:
+        return report
+    return replace(
+        report,
+        problems=[p.with_path(prefix + p.path) for p in report.problems],
+        warnings=[replace(w, path=prefix + w.path) for w in report.warnings],
+        behaviour=[replace(f, path=prefix + f.path) for f in report.behaviour],
+    )
+
+
+def _job_sizes(job: dict[str, Any], tasks: dict[str, Any]) -> list[LintWarning]:
+    """Size warnings: the whole job body, and each task's resource file list."""
+    try:
+        found = [LintWarning(w.path, "size", w.message) for w in size_warnings(job) if w.path == ""]
+        for key, task in tasks.items():
+            if isinstance(task, dict):
+                found += [LintWarning(f"/{key}{w.path}", "size", w.message) for w in size_warnings(task) if w.path]
+    except (TypeError, ValueError):  # values JSON cannot hold (a YAML date)
+        return []
+    return found
+
+
+def _near_misses(job: dict[str, Any]) -> list[LintWarning]:
+    """A warning for a job property that looks like a misspelt jobPreparationTask or jobReleaseTask."""
+    found = []
+    for key in job:
+        if not isinstance(key, str) or key in _TASK_KEYS:
+            continue
+        guess = next((k for k in _TASK_KEYS if k.lower() == key.lower()), None)
+        guess = guess or next(iter(difflib.get_close_matches(key, _TASK_KEYS, n=1, cutoff=0.85)), None)
+        if guess is not None:
+            found.append(
+                LintWarning(f"/{key}", "unknown", f"is not a job property batchprep checks (did you mean {guess!r}?)")
+            )
+    return found
+
+
+def _read_anyway(document: Any, kind: str) -> Model | None:
+    """The model of a document whose only problems were waived (they are rules, so it reads)."""
+    cls = _CLASSES.get(kind, JobPreparationTask)
+    if kind == "job":
+        document = {key: document[key] for key in _TASK_KEYS if key in document}
+    elif kind == "schedule":
+        spec = document["jobSpecification"]
+        document = {key: spec[key] for key in _TASK_KEYS if key in spec}
+    try:
+        return cls.deserialize(document)
+    except ValueError:
+        return None
+
