@@ -8,7 +8,7 @@ and `batchprep.example` give the schema and the example.  docs/cli.md is the man
 Exit codes: 0 all good, 1 a file has problems, 2 a usage error or a file that cannot be read.
 """
 
-from batchprep.cli import check, example, render, schema  # noqa: F401 - each registers its command
+from batchprep.cli import check, example, render, run, schema  # noqa: F401 - each registers its command
 from batchprep.cli._app import cli, main
 
 __all__ = ["cli", "main"]
