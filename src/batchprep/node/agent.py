@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from batchprep.errors import BatchprepError
 from batchprep.models import EnvironmentSetting, JobPreparationTask, ResourceFile, TaskContainerSettings, UserIdentity
 from batchprep.node import changes, containers, identity, process, report, resources, state
 from batchprep.node.job import JobDocument, ReleaseTask
@@ -138,7 +139,11 @@ def _document(job: JobDocument | JobPreparationTask) -> JobDocument:
 
 
 def _digest(task: JobPreparationTask) -> str:
-    body = json.dumps(task.serialize(), sort_keys=True, separators=(",", ":"))
+    """A digest of the task, to tell when the task file changed since the node ran it."""
+    try:
+        body = json.dumps(task.serialize(), sort_keys=True, separators=(",", ":"))
+    except BatchprepError:  # a model built in Python that `check` would refuse: still the same task twice
+        body = repr(task)
     return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
@@ -543,7 +548,9 @@ class Node:
     ) -> tuple[process.ProcessOutcome, dict[str, str], report.Failure | None]:
         """The process stage, on the host or through the container engine."""
         directories = spec.directories
-        engine_env = {**os.environ, **env}
+        names = containers.passed_variables(env, [s.name for s in spec.environment])
+        # The engine runs as batchprep does, with its PATH and HOME; the container gets the task's values.
+        engine_env = {**os.environ, **{name: env[name] for name in names}}
         created: list[str] = []
 
         def before(number: int) -> None:
@@ -561,7 +568,6 @@ class Node:
             if engine is None or spec.container_settings is None:
                 return process.Launch(args, directories.working, env, directories.stdout, directories.stderr,
                                       account.uid, account.gid)
-            names = containers.passed_variables(env, [s.name for s in spec.environment])
             create = engine.create_args(spec.container_settings, self.layout, directories, names, args, spec.preparation)
             created.append(engine.create(create, engine_env))
             return process.Launch(engine.start_args(created[-1]), directories.working, engine_env,

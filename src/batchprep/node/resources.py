@@ -18,6 +18,7 @@ runs, is not retried, and carries the code the service uses (`BlobNotFound`, `Bl
 from __future__ import annotations
 
 import errno
+import http.client
 import os
 import posixpath
 import ssl
@@ -269,14 +270,20 @@ def _http(url: str, place: _Place, options: DownloadOptions) -> Iterator[tuple[b
 def _read_response(response: Any, place: _Place) -> Iterator[tuple[bytes, int | None]]:
     length = response.headers.get("Content-Length")
     total = int(length) if length and length.isdigit() else None
+    received = 0
     with response:
         while True:
             try:
                 chunk = response.read(_CHUNK)
-            except (TimeoutError, OSError) as err:
+            except (TimeoutError, OSError, http.client.HTTPException) as err:
                 raise _connection_failure(place, err) from None
             if not chunk:
+                if total is not None and received < total:
+                    raise place.fail(
+                        "BlobDownloadMiscError", f"the connection closed after {received} of {total} bytes"
+                    )
                 return
+            received += len(chunk)
             yield chunk, total
 
 
