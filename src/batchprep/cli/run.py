@@ -128,7 +128,8 @@ def _summary(result: TaskResult, job_id: str) -> list[str]:
     if "retryCount" in info:
         facts.append(plural(info["retryCount"], "retry").replace("retrys", "retries"))
     if result.duration is not None:
-        facts.append(f"{result.duration.total_seconds():.2f} s")
+        seconds = result.duration.total_seconds()
+        facts.append(f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s")
     lines = [head]
     if facts:
         lines.append("  " + ", ".join(facts))
