@@ -12,24 +12,14 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from batchprep.cli._app import EXIT_UNREADABLE, Unreadable, cli, findings, json_text, plural
-from batchprep.lint import Report, check_text
-from batchprep.node import (
-    DownloadOptions,
-    IdempotenceReport,
-    JobDocument,
-    Node,
-    NodeError,
-    NodeSettings,
-    RunOptions,
-    TaskResult,
-    check_job_document,
-)
-from batchprep.node import report as node_report
+
+if TYPE_CHECKING:  # imported when the command runs: the other commands do not pay for the node
+    from batchprep.node import IdempotenceReport, JobDocument, TaskResult
 
 _JOB_ID = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
 _YAML_SUFFIXES = (".yaml", ".yml")
@@ -52,10 +42,15 @@ def _load(file: str) -> JobDocument:
     except ImportError:
         raise Unreadable(f"cannot read {file}: YAML files need PyYAML: pip install 'batchprep[yaml]'") from None
     except Exception:  # noqa: BLE001 - the linter says what is wrong, in its own words and with the place
+        from batchprep.lint import check_text
+
         checked = check_text(data, syntax=syntax)
         for finding in findings(file, checked):
             click.echo(finding.text(), err=True)
         raise SystemExit(1) from None
+    from batchprep.lint import Report
+    from batchprep.node import check_job_document
+
     found = check_job_document(document)
     for finding in findings(file, Report(None, found.problems, found.warnings)):
         click.echo(finding.text(), err=True)
@@ -240,6 +235,9 @@ def run(ctx: click.Context, task_file: str, node_dir: Path, job_id: str | None, 
     Exit codes: 0 the tasks succeeded, 1 the file has problems or a task failed (or failed to run
     again), 2 a usage error, or the node or this machine cannot run the task.
     """
+    from batchprep.node import DownloadOptions, Node, NodeError, NodeSettings, RunOptions
+    from batchprep.node import report as node_report
+
     if reboot and reimage:
         raise click.UsageError("give --reboot or --reimage, not both")
     document = _load(task_file)
