@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from batchprep.errors import BatchprepError
+from batchprep.node._records import Record
 from batchprep.models import EnvironmentSetting, JobPreparationTask, ResourceFile, TaskContainerSettings, UserIdentity
-from batchprep.node import changes, containers, identity, process, report, resources, state
+from batchprep.node import containers, identity, process, report, resources, state
+from batchprep.node.changes import Changes, snapshot
 from batchprep.node.job import JobDocument, ReleaseTask
 from batchprep.node.layout import DEFAULT_PREPARATION_ID, NodeLayout, NodeSettings, TaskDirectories, task_environment
 
@@ -32,8 +31,7 @@ class NodeError(Exception):
     """Something about the node or this machine stops the run before the task starts (exit 2)."""
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(Record):
     """How the local node runs tasks.
 
     Attributes:
@@ -46,17 +44,27 @@ class RunOptions:
         notify: Called with each note (what is approximated, what happens next) as it arises.
     """
 
-    inherit_env: bool = False
-    unlimited_retry_cap: int = 10
-    no_container: bool = False
-    nonadmin_account: str = identity.DEFAULT_NONADMIN_ACCOUNT
-    downloads: resources.DownloadOptions = field(default_factory=resources.DownloadOptions)
-    follow: Callable[[str, bytes], None] | None = None
-    notify: Callable[[str], None] | None = None
+    inherit_env: bool
+    unlimited_retry_cap: int
+    no_container: bool
+    nonadmin_account: str
+    downloads: resources.DownloadOptions
+    follow: Callable[[str, bytes], None] | None
+    notify: Callable[[str], None] | None
+
+    __slots__ = ('inherit_env', 'unlimited_retry_cap', 'no_container', 'nonadmin_account', 'downloads', 'follow', 'notify')
+
+    def __init__(self, inherit_env: bool = False, unlimited_retry_cap: int = 10, no_container: bool = False, nonadmin_account: str = identity.DEFAULT_NONADMIN_ACCOUNT, downloads: resources.DownloadOptions | None = None, follow: Callable[[str, bytes], None] | None = None, notify: Callable[[str], None] | None = None) -> None:
+        self.inherit_env = inherit_env
+        self.unlimited_retry_cap = unlimited_retry_cap
+        self.no_container = no_container
+        self.nonadmin_account = nonadmin_account
+        self.downloads = resources.DownloadOptions() if downloads is None else downloads
+        self.follow = follow
+        self.notify = notify
 
 
-@dataclass
-class TaskResult:
+class TaskResult(Record):
     """What happened to one task on the node.
 
     Attributes:
@@ -75,11 +83,24 @@ class TaskResult:
     task_id: str
     directories: TaskDirectories
     info: dict[str, Any]
-    ran: bool = True
-    attempts: list[process.Attempt] = field(default_factory=list)
-    downloads: list[resources.Downloaded] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    capped: bool = False
+    ran: bool
+    attempts: list[process.Attempt]
+    downloads: list[resources.Downloaded]
+    notes: list[str]
+    capped: bool
+
+    __slots__ = ('kind', 'task_id', 'directories', 'info', 'ran', 'attempts', 'downloads', 'notes', 'capped')
+
+    def __init__(self, kind: str, task_id: str, directories: TaskDirectories, info: dict[str, Any], ran: bool = True, attempts: list[process.Attempt] | None = None, downloads: list[resources.Downloaded] | None = None, notes: list[str] | None = None, capped: bool = False) -> None:
+        self.kind = kind
+        self.task_id = task_id
+        self.directories = directories
+        self.info = info
+        self.ran = ran
+        self.attempts = list() if attempts is None else attempts
+        self.downloads = list() if downloads is None else downloads
+        self.notes = list() if notes is None else notes
+        self.capped = capped
 
     @property
     def succeeded(self) -> bool:
@@ -96,8 +117,7 @@ class TaskResult:
         return report.parse_time(self.info["endTime"]) - report.parse_time(self.info["startTime"])
 
 
-@dataclass(frozen=True)
-class IdempotenceReport:
+class IdempotenceReport(Record):
     """The outcome of running the preparation task twice on the same node.
 
     Attributes:
@@ -110,28 +130,50 @@ class IdempotenceReport:
     first: TaskResult
     second: TaskResult | None
     interrupted: bool
-    changes: list[changes.Changes] = field(default_factory=list)
+    changes: list[Changes]
+
+    __slots__ = ('first', 'second', 'interrupted', 'changes')
+
+    def __init__(self, first: TaskResult, second: TaskResult | None, interrupted: bool, changes: list[Changes] | None = None) -> None:
+        self.first = first
+        self.second = second
+        self.interrupted = interrupted
+        self.changes = list() if changes is None else changes
 
     @property
     def ok(self) -> bool:
         return self.second is not None and self.second.succeeded
 
 
-@dataclass(frozen=True)
-class _Spec:
+class _Spec(Record):
     """What the agent needs to run any task: a preparation, release or ordinary one."""
 
     kind: str
     task_id: str
     command_line: str
     directories: TaskDirectories
-    container_settings: TaskContainerSettings | None = None
-    resource_files: tuple[ResourceFile, ...] = ()
-    environment: tuple[EnvironmentSetting, ...] = ()
-    user_identity: UserIdentity | None = None
-    wall_clock: datetime.timedelta | None = None
-    max_retries: int = 0
-    preparation: TaskDirectories | None = None
+    container_settings: TaskContainerSettings | None
+    resource_files: tuple[ResourceFile, ...]
+    environment: tuple[EnvironmentSetting, ...]
+    user_identity: UserIdentity | None
+    wall_clock: datetime.timedelta | None
+    max_retries: int
+    preparation: TaskDirectories | None
+
+    __slots__ = ('kind', 'task_id', 'command_line', 'directories', 'container_settings', 'resource_files', 'environment', 'user_identity', 'wall_clock', 'max_retries', 'preparation')
+
+    def __init__(self, kind: str, task_id: str, command_line: str, directories: TaskDirectories, container_settings: TaskContainerSettings | None = None, resource_files: tuple[ResourceFile, ...] = (), environment: tuple[EnvironmentSetting, ...] = (), user_identity: UserIdentity | None = None, wall_clock: datetime.timedelta | None = None, max_retries: int = 0, preparation: TaskDirectories | None = None) -> None:
+        self.kind = kind
+        self.task_id = task_id
+        self.command_line = command_line
+        self.directories = directories
+        self.container_settings = container_settings
+        self.resource_files = resource_files
+        self.environment = environment
+        self.user_identity = user_identity
+        self.wall_clock = wall_clock
+        self.max_retries = max_retries
+        self.preparation = preparation
 
 
 def _document(job: JobDocument | JobPreparationTask) -> JobDocument:
@@ -139,12 +181,11 @@ def _document(job: JobDocument | JobPreparationTask) -> JobDocument:
 
 
 def _digest(task: JobPreparationTask) -> str:
-    """A digest of the task, to tell when the task file changed since the node ran it."""
-    try:
-        body = json.dumps(task.serialize(), sort_keys=True, separators=(",", ":"))
-    except BatchprepError:  # a model built in Python that `check` would refuse: still the same task twice
-        body = repr(task)
-    return hashlib.sha256(body.encode()).hexdigest()[:16]
+    """A digest of the task, to tell when the task file changed since the node ran it.
+
+    Made from the model's `repr` (secrets masked): cheap, and the same for the same task.
+    """
+    return hashlib.sha256(repr(task).encode()).hexdigest()[:16]
 
 
 def _now() -> datetime.datetime:
@@ -423,11 +464,11 @@ class Node:
         if first.completed and not first.succeeded:
             return IdempotenceReport(first, None, interrupted)
         places = [first.directories.working, self.layout.shared]
-        before = [changes.snapshot(place) for place in places]
+        before = [snapshot(place) for place in places]
         first.notes.extend(self.reboot())
         second = self.prepare(job, job_id, rerun=True)
-        after = [changes.snapshot(place) for place in places]
-        found = [changes.Changes.between(place, b, a) for place, b, a in zip(places, before, after)]
+        after = [snapshot(place) for place in places]
+        found = [Changes.between(place, b, a) for place, b, a in zip(places, before, after)]
         return IdempotenceReport(first, second, interrupted, found)
 
     # --- running one task ---------------------------------------------------------------------------------
@@ -463,7 +504,7 @@ class Node:
                         "install one, or run the command on the host with --no-container"
                     )
                 engine = containers.Engine(found)
-        downloads = replace(options.downloads, owner=(account.uid, account.gid) if account.switches else None)  # type: ignore[arg-type]
+        downloads = options.downloads.replace(owner=(account.uid, account.gid) if account.switches else None)
         try:
             for note in resources.preflight(spec.resource_files, downloads):
                 self._note(notes, note)
@@ -487,7 +528,7 @@ class Node:
             return body
 
         def finish(**values: Any) -> TaskResult:
-            execution = replace(running, state="completed", end_time=_now(), **values)
+            execution = running.replace(state="completed", end_time=_now(), **values)
             return TaskResult(spec.kind, spec.task_id, directories, remember(execution), notes=notes)
 
         remember(running)
@@ -518,7 +559,7 @@ class Node:
         if failure is not None:
             result = finish(failure=failure, **values)
         elif last is not None and last.outcome == "interrupted":
-            body = remember(replace(running, **values))
+            body = remember(running.replace(**values))
             result = TaskResult(spec.kind, spec.task_id, directories, body, notes=notes)
         elif last is not None and last.outcome == "exited" and last.exit_code == 0:
             result = finish(exit_code=0, **values)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from batchprep.node._records import Record
 
 __all__ = ["Changes", "Snapshot", "snapshot"]
 
@@ -53,8 +54,7 @@ def snapshot(directory: Path) -> Snapshot:
     return found
 
 
-@dataclass(frozen=True)
-class Changes:
+class Changes(Record):
     """The difference between two snapshots of one directory.
 
     Attributes:
@@ -65,9 +65,17 @@ class Changes:
     """
 
     directory: Path
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+    __slots__ = ('directory', 'added', 'removed', 'changed')
+
+    def __init__(self, directory: Path, added: list[str] | None = None, removed: list[str] | None = None, changed: list[str] | None = None) -> None:
+        self.directory = directory
+        self.added = list() if added is None else added
+        self.removed = list() if removed is None else removed
+        self.changed = list() if changed is None else changed
 
     @classmethod
     def between(cls, directory: Path, before: Snapshot, after: Snapshot) -> Changes:

@@ -17,8 +17,8 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
+from batchprep.node._records import Record
 from batchprep.models import ContainerRegistry, TaskContainerSettings
 from batchprep.node.layout import NodeLayout, TaskDirectories
 from batchprep.redact import mask_secrets
@@ -77,8 +77,7 @@ def _failure_code(text: str) -> str:
     return "ContainerMiscError"
 
 
-@dataclass(frozen=True)
-class Engine:
+class Engine(Record):
     """A container engine to run tasks with.
 
     Attributes:
@@ -86,6 +85,11 @@ class Engine:
     """
 
     path: str
+
+    __slots__ = ('path',)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
 
     def _call(self, args: list[str], env: Mapping[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -20,9 +20,9 @@ from __future__ import annotations
 import os
 import pwd
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from batchprep.node._records import Record
 from batchprep.models import UserIdentity
 from batchprep.node.layout import AUTO_USER_NAME
 
@@ -35,8 +35,7 @@ class IdentityError(Exception):
     """The account to run as cannot be used here (exit 2: an environment problem, not the task's)."""
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(Record):
     """The account a task runs as.
 
     Attributes:
@@ -55,7 +54,18 @@ class Account:
     admin: bool
     task_user: str
     identity: str
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...]
+
+    __slots__ = ('uid', 'gid', 'local_name', 'admin', 'task_user', 'identity', 'notes')
+
+    def __init__(self, uid: int | None, gid: int | None, local_name: str, admin: bool, task_user: str, identity: str, notes: tuple[str, ...] = ()) -> None:
+        self.uid = uid
+        self.gid = gid
+        self.local_name = local_name
+        self.admin = admin
+        self.task_user = task_user
+        self.identity = identity
+        self.notes = notes
 
     @property
     def switches(self) -> bool:

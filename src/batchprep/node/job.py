@@ -13,9 +13,9 @@ for whole jobs when those exist.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import Any
 
+from batchprep.node._records import Record
 from batchprep._rules import pointer
 from batchprep.errors import ValidationError
 from batchprep.lint import LintWarning, check
@@ -47,8 +47,7 @@ _RELEASE_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class ReleaseTask:
+class ReleaseTask(Record):
     """A job's release task, read from the `jobReleaseTask` of a Job - Add body.
 
     Attributes:
@@ -63,17 +62,28 @@ class ReleaseTask:
     """
 
     command_line: str
-    id: str = DEFAULT_RELEASE_ID
-    container_settings: TaskContainerSettings | None = None
-    resource_files: list[ResourceFile] = field(default_factory=list)
-    environment_settings: list[EnvironmentSetting] = field(default_factory=list)
-    max_wall_clock_time: datetime.timedelta = RELEASE_WALL_CLOCK_LIMIT
-    retention_time: datetime.timedelta | None = None
-    user_identity: UserIdentity | None = None
+    id: str
+    container_settings: TaskContainerSettings | None
+    resource_files: list[ResourceFile]
+    environment_settings: list[EnvironmentSetting]
+    max_wall_clock_time: datetime.timedelta
+    retention_time: datetime.timedelta | None
+    user_identity: UserIdentity | None
+
+    __slots__ = ('command_line', 'id', 'container_settings', 'resource_files', 'environment_settings', 'max_wall_clock_time', 'retention_time', 'user_identity')
+
+    def __init__(self, command_line: str, id: str = DEFAULT_RELEASE_ID, container_settings: TaskContainerSettings | None = None, resource_files: list[ResourceFile] | None = None, environment_settings: list[EnvironmentSetting] | None = None, max_wall_clock_time: datetime.timedelta = RELEASE_WALL_CLOCK_LIMIT, retention_time: datetime.timedelta | None = None, user_identity: UserIdentity | None = None) -> None:
+        self.command_line = command_line
+        self.id = id
+        self.container_settings = container_settings
+        self.resource_files = list() if resource_files is None else resource_files
+        self.environment_settings = list() if environment_settings is None else environment_settings
+        self.max_wall_clock_time = max_wall_clock_time
+        self.retention_time = retention_time
+        self.user_identity = user_identity
 
 
-@dataclass(frozen=True)
-class JobDocument:
+class JobDocument(Record):
     """What a task file gives the node.
 
     Attributes:
@@ -86,19 +96,34 @@ class JobDocument:
     """
 
     preparation: JobPreparationTask
-    release: ReleaseTask | None = None
-    job_id: str | None = None
-    common_environment: list[EnvironmentSetting] = field(default_factory=list)
-    is_job: bool = False
+    release: ReleaseTask | None
+    job_id: str | None
+    common_environment: list[EnvironmentSetting]
+    is_job: bool
+
+    __slots__ = ('preparation', 'release', 'job_id', 'common_environment', 'is_job')
+
+    def __init__(self, preparation: JobPreparationTask, release: ReleaseTask | None = None, job_id: str | None = None, common_environment: list[EnvironmentSetting] | None = None, is_job: bool = False) -> None:
+        self.preparation = preparation
+        self.release = release
+        self.job_id = job_id
+        self.common_environment = list() if common_environment is None else common_environment
+        self.is_job = is_job
 
 
-@dataclass(frozen=True)
-class JobReport:
+class JobReport(Record):
     """What checking a task file found: the document when it has no problem, else `None`."""
 
     document: JobDocument | None
-    problems: list[ValidationError] = field(default_factory=list)
-    warnings: list[LintWarning] = field(default_factory=list)
+    problems: list[ValidationError]
+    warnings: list[LintWarning]
+
+    __slots__ = ('document', 'problems', 'warnings')
+
+    def __init__(self, document: JobDocument | None, problems: list[ValidationError] | None = None, warnings: list[LintWarning] | None = None) -> None:
+        self.document = document
+        self.problems = list() if problems is None else problems
+        self.warnings = list() if warnings is None else warnings
 
     @property
     def ok(self) -> bool:

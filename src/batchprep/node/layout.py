@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from batchprep.node._records import Record
 
 __all__ = [
     "DEFAULT_PREPARATION_ID",
@@ -36,8 +37,7 @@ SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 AUTO_USER_NAME = "_azbatch"
 
 
-@dataclass(frozen=True)
-class NodeSettings:
+class NodeSettings(Record):
     """What a real node learns from the service and a local one cannot know: given, or made up.
 
     Attributes:
@@ -51,12 +51,22 @@ class NodeSettings:
         reserved_disk_bytes: `AZ_BATCH_TASK_RESERVED_EPHEMERAL_DISK_SPACE_BYTES`.
     """
 
-    account_name: str = "local"
-    account_url: str | None = None
-    pool_id: str = "local-pool"
-    node_id: str | None = None
-    dedicated: bool = True
-    reserved_disk_bytes: int = 1_000_000_000
+    account_name: str
+    account_url: str | None
+    pool_id: str
+    node_id: str | None
+    dedicated: bool
+    reserved_disk_bytes: int
+
+    __slots__ = ('account_name', 'account_url', 'pool_id', 'node_id', 'dedicated', 'reserved_disk_bytes')
+
+    def __init__(self, account_name: str = 'local', account_url: str | None = None, pool_id: str = 'local-pool', node_id: str | None = None, dedicated: bool = True, reserved_disk_bytes: int = 1000000000) -> None:
+        self.account_name = account_name
+        self.account_url = account_url
+        self.pool_id = pool_id
+        self.node_id = node_id
+        self.dedicated = dedicated
+        self.reserved_disk_bytes = reserved_disk_bytes
 
     def url(self) -> str:
         """The account URL, ending with `/`."""
@@ -71,8 +81,7 @@ class NodeSettings:
         return f"tvmps_{digest}_{'d' if self.dedicated else 'p'}"
 
 
-@dataclass(frozen=True)
-class TaskDirectories:
+class TaskDirectories(Record):
     """One task's directories on the node.
 
     Attributes:
@@ -88,6 +97,14 @@ class TaskDirectories:
     certificates: Path
     relative: str
 
+    __slots__ = ('task', 'working', 'certificates', 'relative')
+
+    def __init__(self, task: Path, working: Path, certificates: Path, relative: str) -> None:
+        self.task = task
+        self.working = working
+        self.certificates = certificates
+        self.relative = relative
+
     @property
     def stdout(self) -> Path:
         return self.task / "stdout.txt"
@@ -97,8 +114,7 @@ class TaskDirectories:
         return self.task / "stderr.txt"
 
 
-@dataclass(frozen=True)
-class NodeLayout:
+class NodeLayout(Record):
     """The directories of a node whose Batch root is `root`.
 
     Examples:
@@ -110,6 +126,11 @@ class NodeLayout:
     """
 
     root: Path
+
+    __slots__ = ('root',)
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
 
     @property
     def shared(self) -> Path:

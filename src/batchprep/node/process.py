@@ -23,9 +23,10 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+from batchprep.node._records import Record
 
 __all__ = [
     "Attempt",
@@ -81,8 +82,7 @@ def split_command_line(command_line: str) -> list[str]:
     return args
 
 
-@dataclass(frozen=True)
-class Launch:
+class Launch(Record):
     """How to start one attempt of a task.
 
     Attributes:
@@ -100,12 +100,22 @@ class Launch:
     env: dict[str, str]
     stdout: Path
     stderr: Path
-    user: int | None = None
-    group: int | None = None
+    user: int | None
+    group: int | None
+
+    __slots__ = ('args', 'cwd', 'env', 'stdout', 'stderr', 'user', 'group')
+
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr: Path, user: int | None = None, group: int | None = None) -> None:
+        self.args = args
+        self.cwd = cwd
+        self.env = env
+        self.stdout = stdout
+        self.stderr = stderr
+        self.user = user
+        self.group = group
 
 
-@dataclass
-class Attempt:
+class Attempt(Record):
     """What one attempt did.
 
     Attributes:
@@ -119,11 +129,21 @@ class Attempt:
     """
 
     started: datetime.datetime
-    ended: datetime.datetime | None = None
-    outcome: str = "exited"
-    exit_code: int | None = None
-    message: str = ""
-    process_group: int | None = None
+    ended: datetime.datetime | None
+    outcome: str
+    exit_code: int | None
+    message: str
+    process_group: int | None
+
+    __slots__ = ('started', 'ended', 'outcome', 'exit_code', 'message', 'process_group')
+
+    def __init__(self, started: datetime.datetime, ended: datetime.datetime | None = None, outcome: str = 'exited', exit_code: int | None = None, message: str = '', process_group: int | None = None) -> None:
+        self.started = started
+        self.ended = ended
+        self.outcome = outcome
+        self.exit_code = exit_code
+        self.message = message
+        self.process_group = process_group
 
 
 def _now() -> datetime.datetime:
@@ -256,8 +276,7 @@ def keep_output(task_dir: Path, number: int) -> None:
             os.replace(current, task_dir / f"{name}.{number}.txt")
 
 
-@dataclass
-class ProcessOutcome:
+class ProcessOutcome(Record):
     """Every attempt of one run of a task, and how the retries went.
 
     Attributes:
@@ -267,10 +286,18 @@ class ProcessOutcome:
         capped: Whether `maxTaskRetryCount: -1` retries were stopped at batchprep's cap.
     """
 
-    attempts: list[Attempt] = field(default_factory=list)
-    retry_count: int = 0
-    last_retry_time: datetime.datetime | None = None
-    capped: bool = False
+    attempts: list[Attempt]
+    retry_count: int
+    last_retry_time: datetime.datetime | None
+    capped: bool
+
+    __slots__ = ('attempts', 'retry_count', 'last_retry_time', 'capped')
+
+    def __init__(self, attempts: list[Attempt] | None = None, retry_count: int = 0, last_retry_time: datetime.datetime | None = None, capped: bool = False) -> None:
+        self.attempts = list() if attempts is None else attempts
+        self.retry_count = retry_count
+        self.last_retry_time = last_retry_time
+        self.capped = capped
 
     @property
     def last(self) -> Attempt:

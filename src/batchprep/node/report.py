@@ -13,8 +13,9 @@ the execution-information models when those exist; nothing else in the node know
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import Any
+
+from batchprep.node._records import Record
 
 __all__ = ["Execution", "Failure", "as_model", "information", "node_information", "parse_time", "timestamp"]
 
@@ -34,8 +35,7 @@ def parse_time(text: str) -> datetime.datetime:
     return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(Record):
     """`failureInfo`: why a task failed.
 
     Attributes:
@@ -47,12 +47,19 @@ class Failure:
 
     code: str
     message: str
-    category: str = "usererror"
-    details: tuple[tuple[str, str], ...] = ()
+    category: str
+    details: tuple[tuple[str, str], ...]
+
+    __slots__ = ('code', 'message', 'category', 'details')
+
+    def __init__(self, code: str, message: str, category: str = 'usererror', details: tuple[tuple[str, str], ...] = ()) -> None:
+        self.code = code
+        self.message = message
+        self.category = category
+        self.details = details
 
 
-@dataclass(frozen=True)
-class Execution:
+class Execution(Record):
     """One run of a preparation or release task on the node, in Python values.
 
     Attributes:
@@ -74,12 +81,27 @@ class Execution:
     state: str
     task_root_directory: str
     task_root_directory_url: str
-    end_time: datetime.datetime | None = None
-    exit_code: int | None = None
-    container_info: dict[str, str] = field(default_factory=dict)
-    failure: Failure | None = None
-    retry_count: int = 0
-    last_retry_time: datetime.datetime | None = None
+    end_time: datetime.datetime | None
+    exit_code: int | None
+    container_info: dict[str, str]
+    failure: Failure | None
+    retry_count: int
+    last_retry_time: datetime.datetime | None
+
+    __slots__ = ('release', 'start_time', 'state', 'task_root_directory', 'task_root_directory_url', 'end_time', 'exit_code', 'container_info', 'failure', 'retry_count', 'last_retry_time')
+
+    def __init__(self, release: bool, start_time: datetime.datetime, state: str, task_root_directory: str, task_root_directory_url: str, end_time: datetime.datetime | None = None, exit_code: int | None = None, container_info: dict[str, str] | None = None, failure: Failure | None = None, retry_count: int = 0, last_retry_time: datetime.datetime | None = None) -> None:
+        self.release = release
+        self.start_time = start_time
+        self.state = state
+        self.task_root_directory = task_root_directory
+        self.task_root_directory_url = task_root_directory_url
+        self.end_time = end_time
+        self.exit_code = exit_code
+        self.container_info = dict() if container_info is None else container_info
+        self.failure = failure
+        self.retry_count = retry_count
+        self.last_retry_time = last_retry_time
 
     @property
     def result(self) -> str | None:

@@ -21,10 +21,10 @@ import errno
 import os
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from batchprep.node._records import Record
 from batchprep.models import ResourceFile
 from batchprep.redact import mask_connection_string, mask_sas_signature
 
@@ -68,16 +68,20 @@ class ResourceSetupError(Exception):
     """The node cannot download these resource files at all (a missing option or package): exit 2."""
 
 
-@dataclass(frozen=True)
-class Downloaded:
+class Downloaded(Record):
     """One file that arrived: where, and how big."""
 
     path: Path
     size: int
 
+    __slots__ = ('path', 'size')
 
-@dataclass(frozen=True)
-class DownloadOptions:
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+
+
+class DownloadOptions(Record):
     """How the node downloads.
 
     Attributes:
@@ -87,19 +91,33 @@ class DownloadOptions:
         progress: Called as bytes arrive.
     """
 
-    timeout: float = 60.0
-    auto_storage: str | None = None
-    owner: tuple[int, int] | None = None
-    progress: Progress | None = None
+    timeout: float
+    auto_storage: str | None
+    owner: tuple[int, int] | None
+    progress: Progress | None
+
+    __slots__ = ('timeout', 'auto_storage', 'owner', 'progress')
+
+    def __init__(self, timeout: float = 60.0, auto_storage: str | None = None, owner: tuple[int, int] | None = None, progress: Progress | None = None) -> None:
+        self.timeout = timeout
+        self.auto_storage = auto_storage
+        self.owner = owner
+        self.progress = progress
 
 
-@dataclass
-class _Place:
+class _Place(Record):
     """One resource file's place in the task, for messages and failure details."""
 
     index: int
     source: str
-    details: list[tuple[str, str]] = field(default_factory=list)
+    details: list[tuple[str, str]]
+
+    __slots__ = ('index', 'source', 'details')
+
+    def __init__(self, index: int, source: str, details: list[tuple[str, str]] | None = None) -> None:
+        self.index = index
+        self.source = source
+        self.details = list() if details is None else details
 
     @property
     def pointer(self) -> str:

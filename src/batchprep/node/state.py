@@ -19,10 +19,10 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from batchprep.node._records import Record
 from batchprep.node.layout import NodeLayout
 
 __all__ = ["NodeBusy", "NodeState", "NotANode", "TaskRecord", "open_node"]
@@ -38,8 +38,7 @@ class NodeBusy(Exception):
     """Another `batchprep run` is using the node."""
 
 
-@dataclass
-class TaskRecord:
+class TaskRecord(Record):
     """What the node remembers of a job's preparation or release task.
 
     Attributes:
@@ -51,10 +50,19 @@ class TaskRecord:
     """
 
     info: dict[str, Any]
-    digest: str = ""
-    boot: int = 0
-    attempts: int = 0
-    process_groups: list[int] = field(default_factory=list)
+    digest: str
+    boot: int
+    attempts: int
+    process_groups: list[int]
+
+    __slots__ = ('info', 'digest', 'boot', 'attempts', 'process_groups')
+
+    def __init__(self, info: dict[str, Any], digest: str = '', boot: int = 0, attempts: int = 0, process_groups: list[int] | None = None) -> None:
+        self.info = info
+        self.digest = digest
+        self.boot = boot
+        self.attempts = attempts
+        self.process_groups = list() if process_groups is None else process_groups
 
     @property
     def completed(self) -> bool:
@@ -65,13 +73,19 @@ class TaskRecord:
         return self.completed and self.info.get("result") == "success"
 
 
-@dataclass
-class NodeState:
+class NodeState(Record):
     """The state of one node, loaded under its lock (see `open_node`)."""
 
     layout: NodeLayout
-    boot: int = 0
-    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    boot: int
+    jobs: dict[str, dict[str, Any]]
+
+    __slots__ = ('layout', 'boot', 'jobs')
+
+    def __init__(self, layout: NodeLayout, boot: int = 0, jobs: dict[str, dict[str, Any]] | None = None) -> None:
+        self.layout = layout
+        self.boot = boot
+        self.jobs = dict() if jobs is None else jobs
 
     @property
     def _file(self) -> Path:
@@ -84,7 +98,7 @@ class NodeState:
 
     def put(self, job_id: str, kind: str, record: TaskRecord) -> None:
         """Store a record and save the state at once: a crash afterwards must not lose it."""
-        self.jobs.setdefault(job_id, {})[kind] = asdict(record)
+        self.jobs.setdefault(job_id, {})[kind] = record.fields()
         self.save()
 
     def ended(self, job_id: str) -> bool:
