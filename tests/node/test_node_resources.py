@@ -163,6 +163,7 @@ def test_container_failures_have_the_service_codes(
     failure = result.info["failureInfo"]
     assert (result.info["result"], failure["code"], result.info["retryCount"]) == ("failure", code, 0)
     assert not (result.directories.working / "ran").exists()
+    assert "StorageErrorCode" not in failure["message"]  # the service's own spelling of the error code
     signature = url.split("sig=")[1].split("&")[0]
     assert signature not in json.dumps(result.info)
 

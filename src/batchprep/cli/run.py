@@ -81,6 +81,9 @@ class _Progress:
         else:
             bar = _size(done)
         click.echo(f"\r  {label}  {bar}\x1b[K", err=True, nl=False)
+        if finished:  # the line stays as it is: the next file, or the task's output, starts below it
+            click.echo(err=True)
+            self._label = None
 
     def close(self) -> None:
         if self._label is not None:
@@ -96,8 +99,10 @@ def _size(count: int) -> str:
     return str(count)
 
 
-def _follow(to_stderr: bool) -> Any:
+def _follow(to_stderr: bool, progress: _Progress | None) -> Any:
     def sink(stream: str, data: bytes) -> None:
+        if progress is not None:
+            progress.close()
         target = sys.stderr if to_stderr or stream == "stderr" else sys.stdout
         target.flush()
         target.buffer.write(data)
@@ -257,7 +262,7 @@ def run(ctx: click.Context, task_file: str, node_dir: Path, job_id: str | None, 
         no_container=no_container,
         nonadmin_account=nonadmin_user,
         downloads=DownloadOptions(timeout=download_timeout, auto_storage=auto_storage, progress=progress),
-        follow=_follow(as_json) if follow else None,
+        follow=_follow(as_json, progress) if follow else None,
         notify=lambda text: click.echo(f"note: {text}", err=True),
     )
     settings = NodeSettings(account_name, account_url, pool_id, node_id, dedicated=not spot)

@@ -351,6 +351,7 @@ def _storage_failure(err: Exception, place: _Place, listing: bool, label: str | 
 
     status = getattr(err, "status_code", None)
     error_code = getattr(err, "error_code", None)
+    error_code = getattr(error_code, "value", error_code)  # the client gives an enum member for known codes
     said = f"the storage service answered {status}" + (f" {error_code}" if error_code else "")
     if "timeout" in type(err).__name__.lower() or "timed out" in str(err):
         return place.fail("ResourceContainerListTimedOut" if listing else "BlobDownloadTimedOut", "timed out", label)
