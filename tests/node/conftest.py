@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import datetime
-from http import server as http_server
 import json
 import os
 import shutil
@@ -28,12 +27,13 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http import server as http_server
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from node_helpers import ROOT
+
 AZURITE_VERSION = "3.35.0"  # the newest that runs on Node.js 20
 # Azurite's published development account: not a secret, the same for every Azurite.
 DEV_ACCOUNT = "devstoreaccount1"
@@ -79,7 +79,7 @@ class HttpServer:
         server = self
 
         class Handler(http_server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 server.requests.append(self.path)
                 route = server.routes.get(self.path.split("?")[0], Route(404, b"no such file"))
                 if route.delay:
@@ -134,8 +134,16 @@ def _azurite_binary() -> str | None:
     if npm is None:
         return None
     done = subprocess.run(
-        [npm, "install", "--prefix", str(ROOT / ".ci-node"), "--no-audit", "--no-fund", "--silent",
-         f"azurite@{AZURITE_VERSION}"],
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(ROOT / ".ci-node"),
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+            f"azurite@{AZURITE_VERSION}",
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -151,9 +159,7 @@ class Azurite:
         from azure.storage.blob import BlobServiceClient
 
         self.endpoint = f"http://127.0.0.1:{port}/{DEV_ACCOUNT}"
-        self.connection_string = (
-            f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};BlobEndpoint={self.endpoint};"
-        )
+        self.connection_string = f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};BlobEndpoint={self.endpoint};"
         self.service = BlobServiceClient.from_connection_string(self.connection_string)
         self._names = iter(range(1_000_000))
 
@@ -173,7 +179,7 @@ class Azurite:
             container,
             account_key=DEV_KEY,
             permission=ContainerSasPermissions.from_string(permission),
-            expiry=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1),
+            expiry=datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1),
         )
 
     def container_url(self, container: str, permission: str | None = "rl") -> str:
@@ -188,7 +194,7 @@ class Azurite:
             DEV_KEY,
             resource_types=ResourceTypes(container=True, object=True),
             permission=AccountSasPermissions(read=True, list=True),
-            expiry=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1),
+            expiry=datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1),
         )
         return f"{self.endpoint}?{token}"
 
@@ -206,8 +212,19 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
         pytest.skip(reason)
     workspace = tmp_path_factory.mktemp("azurite")
     process = subprocess.Popen(
-        [binary, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", str(workspace), "--silent",
-         "--skipApiVersionCheck", "--disableTelemetry", "--loose"],
+        [
+            binary,
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            "0",
+            "--location",
+            str(workspace),
+            "--silent",
+            "--skipApiVersionCheck",
+            "--disableTelemetry",
+            "--loose",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -235,7 +252,7 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
 
 # --- a fake container engine ---------------------------------------------------------------------------
 
-_FAKE_DOCKER = '''#!{python}
+_FAKE_DOCKER = """#!{python}
 import json, os, sys
 args = sys.argv[1:]
 record = {{"argv": args, "env": {{k: v for k, v in os.environ.items() if k.startswith(("AZ_BATCH_", "FAKE_SEEN_"))}}}}
@@ -253,7 +270,7 @@ elif args[:1] == ["start"]:
     sys.exit(int(os.environ.get("FAKE_DOCKER_EXIT", "0")))
 elif args[:1] == ["inspect"]:
     print(json.dumps({{"Status": "exited", "Error": "", "ExitCode": int(os.environ.get("FAKE_DOCKER_EXIT", "0"))}}))
-'''
+"""
 
 
 @dataclass

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ADMIN = {"autoUser": {"scope": "pool", "elevationLevel": "admin"}}
 
 
-def run_cli(*args: str | Path, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """`python -m batchprep ARGS` from the repository root, as a user runs it."""
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "BATCHPREP_AUTO_STORAGE")}
     environment.update(env or {})

@@ -46,7 +46,9 @@ def test_the_readme_commands_work_as_a_newcomer_types_them(node_dir: Path) -> No
         # Typed into a real shell; the README's node directory moved to this test's own.
         line = command.replace("/tmp/batchprep-node", shlex.quote(str(node_dir)))
         line = line.replace("batchprep run ", f"{shlex.quote(sys.executable)} -m batchprep run ", 1)
-        done = subprocess.run(["/bin/bash", "-c", line], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            ["/bin/bash", "-c", line], check=False, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
         assert "Traceback" not in done.stderr
         outputs.append(done.stdout)
@@ -65,22 +67,29 @@ def test_check_first_stops_a_broken_task_before_anything_runs(node_dir: Path) ->
 
 
 def test_a_job_body_has_its_problems_where_they_are(files_dir: Path, node_dir: Path) -> None:
-    job = write_json(files_dir / "job.json", {
-        "id": "j",
-        "jobPreparationTask": {"commandLine": "/bin/sh -c 'unbalanced", "constraints": {"maxTaskRetryCount": "2"}},
-        "jobReleaseTask": {"commandLine": "true", "maxWallClockTime": "PT1H", "waitForSuccess": True},
-        "commonEnvironmentSettings": [{"value": "x"}],
-    })
+    job = write_json(
+        files_dir / "job.json",
+        {
+            "id": "j",
+            "jobPreparationTask": {"commandLine": "/bin/sh -c 'unbalanced", "constraints": {"maxTaskRetryCount": "2"}},
+            "jobReleaseTask": {"commandLine": "true", "maxWallClockTime": "PT1H", "waitForSuccess": True},
+            "commonEnvironmentSettings": [{"value": "x"}],
+        },
+    )
     done = run_cli("run", job, "--node-dir", node_dir)
     assert done.returncode == 1
     lines = [line.removeprefix(f"{job}: ") for line in done.stderr.splitlines()]
     assert lines == [
         "/jobPreparationTask/constraints/maxTaskRetryCount: expected an integer, found string '2' [type]",
-        "/jobReleaseTask/maxWallClockTime: may be at most 15 minutes (PT15M) for a release task: the service "
-        "refuses a longer one [maximum]",
+        (
+            "/jobReleaseTask/maxWallClockTime: may be at most 15 minutes (PT15M) for a release task: the service "
+            "refuses a longer one [maximum]"
+        ),
         "/commonEnvironmentSettings/0/name: is required but missing [required]",
-        "/jobReleaseTask/waitForSuccess: is not a JobReleaseTask property: the service refuses it (a release task "
-        "has no retry count, waitForSuccess or rerunOnNodeRebootAfterSuccess) [unknown]",
+        (
+            "/jobReleaseTask/waitForSuccess: is not a JobReleaseTask property: the service refuses it (a release task "
+            "has no retry count, waitForSuccess or rerunOnNodeRebootAfterSuccess) [unknown]"
+        ),
         "3 problems: nothing was run",
     ]
 
@@ -99,8 +108,10 @@ def test_a_release_task_needs_a_preparation_task(files_dir: Path, node_dir: Path
     job = write_json(files_dir / "job.json", {"id": "j", "jobReleaseTask": {"commandLine": "true"}})
     done = run_cli("run", job, "--node-dir", node_dir)
     assert done.returncode == 1
-    assert "/jobPreparationTask: is required: the service accepts a jobReleaseTask only in a job that has a " \
-           "jobPreparationTask [required]" in done.stderr
+    assert (
+        "/jobPreparationTask: is required: the service accepts a jobReleaseTask only in a job that has a "
+        "jobPreparationTask [required]" in done.stderr
+    )
 
 
 @pytest.mark.parametrize(
@@ -128,13 +139,29 @@ def test_a_missing_file_exits_2(node_dir: Path) -> None:
 
 
 def test_the_environment_is_a_nodes_not_yours(files_dir: Path, node_dir: Path) -> None:
-    job = write_json(files_dir / "job.json", {
-        "id": "j",
-        "commonEnvironmentSettings": [{"name": "SHARED", "value": "job"}, {"name": "OVERRIDE", "value": "job"}],
-        "jobPreparationTask": {"commandLine": ENV_DUMP, "environmentSettings": [{"name": "OVERRIDE", "value": "task"}]},
-    })
-    done = run_cli("run", job, "--node-dir", node_dir, "--pool-id", "p1", "--account-name", "acct", "--spot",
-                   env={"MY_DEV_SECRET": "x"})
+    job = write_json(
+        files_dir / "job.json",
+        {
+            "id": "j",
+            "commonEnvironmentSettings": [{"name": "SHARED", "value": "job"}, {"name": "OVERRIDE", "value": "job"}],
+            "jobPreparationTask": {
+                "commandLine": ENV_DUMP,
+                "environmentSettings": [{"name": "OVERRIDE", "value": "task"}],
+            },
+        },
+    )
+    done = run_cli(
+        "run",
+        job,
+        "--node-dir",
+        node_dir,
+        "--pool-id",
+        "p1",
+        "--account-name",
+        "acct",
+        "--spot",
+        env={"MY_DEV_SECRET": "x"},
+    )
     assert done.returncode == 0, done.stderr
     wd = prep_dir(node_dir, "j") / "wd"
     env = env_of(wd / "env.txt")
@@ -159,13 +186,25 @@ def test_inherit_env_brings_yours_in(files_dir: Path, node_dir: Path) -> None:
 
 
 def test_json_is_the_rest_body_of_the_execution_information(files_dir: Path, node_dir: Path) -> None:
-    task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'exit 7'", "id": "prep",
-                                                 "constraints": {"maxTaskRetryCount": 1}})
+    task = write_json(
+        files_dir / "task.json",
+        {"commandLine": "/bin/sh -c 'exit 7'", "id": "prep", "constraints": {"maxTaskRetryCount": 1}},
+    )
     done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--format", "json", "--node-id", "n1")
     assert done.returncode == 1
     info = json.loads(done.stdout)
-    assert list(info) == ["startTime", "endTime", "state", "taskRootDirectory", "taskRootDirectoryUrl", "exitCode",
-                          "failureInfo", "retryCount", "lastRetryTime", "result"]
+    assert list(info) == [
+        "startTime",
+        "endTime",
+        "state",
+        "taskRootDirectory",
+        "taskRootDirectoryUrl",
+        "exitCode",
+        "failureInfo",
+        "retryCount",
+        "lastRetryTime",
+        "result",
+    ]
     stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
     assert all(re.fullmatch(stamp, info[k]) for k in ("startTime", "endTime", "lastRetryTime"))
     assert (info["state"], info["result"], info["exitCode"], info["retryCount"]) == ("completed", "failure", 7, 1)
@@ -186,7 +225,9 @@ def test_the_human_summary(files_dir: Path, node_dir: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0] == "preparation task 'jobpreparation' of job 'j': completed, failure"
     assert re.fullmatch(r"  exit code 3, 0 retries, \d+ ms", lines[1])
-    assert lines[2] == "  failure: FailureExitCode (usererror): the task process exited with an unexpected exit code (3)"
+    assert (
+        lines[2] == "  failure: FailureExitCode (usererror): the task process exited with an unexpected exit code (3)"
+    )
     assert lines[3] == f"  output: {prep_dir(node_dir, 'j')}/stdout.txt (and stderr.txt beside it)"
     assert "\x1b[" not in done.stdout  # no colour in a pipe
 
@@ -202,14 +243,20 @@ def test_follow_puts_the_output_on_the_terminal(files_dir: Path, node_dir: Path)
 
 def test_a_progress_bar_only_on_a_terminal(files_dir: Path, node_dir: Path, http: Any) -> None:
     url = http.add("/big.bin", b"x" * (2 << 20))
-    task = write_json(files_dir / "task.json", {"commandLine": "true", "userIdentity": ADMIN,
-                                                 "resourceFiles": [{"httpUrl": url, "filePath": "big.bin"}]})
+    task = write_json(
+        files_dir / "task.json",
+        {"commandLine": "true", "userIdentity": ADMIN, "resourceFiles": [{"httpUrl": url, "filePath": "big.bin"}]},
+    )
     piped = run_cli("run", task, "--node-dir", node_dir, "--job-id", "a")
     assert piped.returncode == 0 and "[#" not in piped.stderr + piped.stdout
     assert "resource files: 1 file (2.1 MB) in " in piped.stdout
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "batchprep", "run", str(task), "--node-dir", str(node_dir),
-                                "--job-id", "b"], cwd=ROOT, stdout=subprocess.PIPE, stderr=follower)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batchprep", "run", str(task), "--node-dir", str(node_dir), "--job-id", "b"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
     os.close(follower)
     process.communicate(timeout=60)
     seen = b""
@@ -230,7 +277,9 @@ def test_a_progress_bar_only_on_a_terminal(files_dir: Path, node_dir: Path, http
 
 
 def test_check_idempotent_reports_what_changed(files_dir: Path, node_dir: Path) -> None:
-    task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'date +%N >> $AZ_BATCH_NODE_SHARED_DIR/log'"})
+    task = write_json(
+        files_dir / "task.json", {"commandLine": "/bin/sh -c 'date +%N >> $AZ_BATCH_NODE_SHARED_DIR/log'"}
+    )
     done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--check-idempotent")
     assert done.returncode == 0, done.stderr
     assert "run again on the same node, the preparation task succeeded" in done.stdout
@@ -275,16 +324,24 @@ def test_no_task_after_a_failed_preparation_that_waits_for_success(files_dir: Pa
 
 
 def test_release_runs_at_job_end_and_ends_the_job(files_dir: Path, node_dir: Path) -> None:
-    job = write_json(files_dir / "job.json", {
-        "id": "j",
-        "jobPreparationTask": {"commandLine": "true"},
-        "jobReleaseTask": {"commandLine": ENV_DUMP},
-    })
+    job = write_json(
+        files_dir / "job.json",
+        {
+            "id": "j",
+            "jobPreparationTask": {"commandLine": "true"},
+            "jobReleaseTask": {"commandLine": ENV_DUMP},
+        },
+    )
     done = run_cli("run", job, "--node-dir", node_dir, "--release", "--format", "json", "--node-id", "n1")
     assert done.returncode == 0, done.stderr
     item = json.loads(done.stdout)
-    assert list(item) == ["poolId", "nodeId", "nodeUrl", "jobPreparationTaskExecutionInfo",
-                          "jobReleaseTaskExecutionInfo"]
+    assert list(item) == [
+        "poolId",
+        "nodeId",
+        "nodeUrl",
+        "jobPreparationTaskExecutionInfo",
+        "jobReleaseTaskExecutionInfo",
+    ]
     assert item["nodeUrl"] == "https://local.local.batch.azure.com/pools/local-pool/nodes/n1"
     release = item["jobReleaseTaskExecutionInfo"]
     assert release["taskRootDirectory"] == "workitems/j/job-1/jobrelease"

@@ -62,14 +62,26 @@ def test_the_image_working_directory_and_bind_mounts(files_dir: Path, node_dir: 
     task_dir = node_dir / "workitems" / "job" / "job-1" / "jobpreparation"
     assert "-w" not in create
     mounts = [create[i + 1] for i, a in enumerate(create) if a == "-v"]
-    assert mounts == [f"{task_dir}:{task_dir}", f"{node_dir}/shared:{node_dir}/shared:ro",
-                      f"{node_dir}/applications:{node_dir}/applications"]
+    assert mounts == [
+        f"{task_dir}:{task_dir}",
+        f"{node_dir}/shared:{node_dir}/shared:ro",
+        f"{node_dir}/applications:{node_dir}/applications",
+    ]
 
 
 def test_an_exit_code_from_the_container_is_retried(files_dir: Path, node_dir: Path, fake_docker: Any) -> None:
     task = write_json(files_dir / "task.json", body(constraints={"maxTaskRetryCount": 1}))
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", "--format", "json",
-                   env=fake_docker.env(FAKE_DOCKER_EXIT="4"))
+    done = run_cli(
+        "run",
+        task,
+        "--node-dir",
+        node_dir,
+        "--job-id",
+        "job",
+        "--format",
+        "json",
+        env=fake_docker.env(FAKE_DOCKER_EXIT="4"),
+    )
     assert done.returncode == 1
     info = json.loads(done.stdout)
     assert (info["exitCode"], info["retryCount"], info["failureInfo"]["code"]) == (4, 1, "FailureExitCode")
@@ -79,8 +91,17 @@ def test_an_exit_code_from_the_container_is_retried(files_dir: Path, node_dir: P
 def test_a_refused_image_is_container_invalid_image(files_dir: Path, node_dir: Path, fake_docker: Any) -> None:
     task = write_json(files_dir / "task.json", body())
     error = "Error response from daemon: pull access denied for tools, repository does not exist"
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", "--format", "json",
-                   env=fake_docker.env(FAKE_DOCKER_CREATE_ERROR=error))
+    done = run_cli(
+        "run",
+        task,
+        "--node-dir",
+        node_dir,
+        "--job-id",
+        "job",
+        "--format",
+        "json",
+        env=fake_docker.env(FAKE_DOCKER_CREATE_ERROR=error),
+    )
     assert done.returncode == 1
     failure = json.loads(done.stdout)["failureInfo"]
     assert failure["code"] == "ContainerInvalidImage"
@@ -88,8 +109,10 @@ def test_a_refused_image_is_container_invalid_image(files_dir: Path, node_dir: P
 
 
 def test_a_registry_password_goes_on_stdin_only(files_dir: Path, node_dir: Path, fake_docker: Any) -> None:
-    settings = {**CONTAINER, "registry": {"registryServer": "example.azurecr.io", "username": "puller",
-                                          "password": "hunter2-registry"}}
+    settings = {
+        **CONTAINER,
+        "registry": {"registryServer": "example.azurecr.io", "username": "puller", "password": "hunter2-registry"},
+    }
     task = write_json(files_dir / "task.json", body(containerSettings=settings))
     done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", env=fake_docker.env())
     assert done.returncode == 0, done.stderr

@@ -14,7 +14,9 @@ from batchprep import JobPreparationTask
 from batchprep.node import Node, NodeError, RunOptions
 from batchprep.node.identity import choose_account
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="switching accounts needs root (the suite runs as root in CI)")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0, reason="switching accounts needs root (the suite runs as root in CI)"
+)
 
 
 def prepare(node_dir: Path, command_line: str, identity: dict[str, Any] | None = None, **options: Any) -> Any:
@@ -32,7 +34,9 @@ def root_only(node_dir: Path) -> Path:
     return place
 
 
-@pytest.mark.parametrize("identity", [None, {"autoUser": {"scope": "pool"}}, {"autoUser": {"elevationLevel": "nonadmin"}}])
+@pytest.mark.parametrize(
+    "identity", [None, {"autoUser": {"scope": "pool"}}, {"autoUser": {"elevationLevel": "nonadmin"}}]
+)
 def test_a_non_admin_task_runs_unprivileged_and_cannot_write_where_root_can(
     node_dir: Path, root_only: Path, identity: dict[str, Any] | None
 ) -> None:
@@ -62,8 +66,11 @@ def test_the_non_admin_task_owns_its_directories_and_can_write_the_shared_one(no
     result = prepare(node_dir, "/bin/sh -c 'touch here $AZ_BATCH_NODE_SHARED_DIR/there'")
     assert result.succeeded, result.directories.stderr.read_text()
     nobody = pwd.getpwnam("nobody").pw_uid
-    assert {result.directories.working.stat().st_uid, (result.directories.working / "here").stat().st_uid,
-            (node_dir / "shared" / "there").stat().st_uid} == {nobody}
+    assert {
+        result.directories.working.stat().st_uid,
+        (result.directories.working / "here").stat().st_uid,
+        (node_dir / "shared" / "there").stat().st_uid,
+    } == {nobody}
 
 
 def test_another_non_admin_account_can_be_named(node_dir: Path) -> None:

@@ -78,7 +78,11 @@ def test_a_missing_program_is_command_program_not_found(node_dir: Path) -> None:
     result = Node(node_dir).prepare(task("no-such-program --flag"), "job")
     failure = result.info["failureInfo"]
     assert (result.info["state"], result.info["result"], failure["code"], failure["category"]) == (
-        "completed", "failure", "CommandProgramNotFound", "usererror")
+        "completed",
+        "failure",
+        "CommandProgramNotFound",
+        "usererror",
+    )
     assert "exitCode" not in result.info
     assert failure["message"].startswith("the program 'no-such-program' was not found")
     assert result.info["retryCount"] == 0
@@ -131,10 +135,7 @@ def test_unlimited_retries_stop_at_the_cap_with_a_note(node_dir: Path) -> None:
 
 def test_the_wall_clock_limit_kills_a_tree_that_ignores_sigterm(node_dir: Path) -> None:
     # A parent and a background child, both ignoring SIGTERM; the child writes its pid first.
-    line = (
-        "/bin/sh -c 'trap \"\" TERM; (trap \"\" TERM; echo $$ > /dev/null; sleep 30) & echo $! > child.pid; "
-        "sleep 30'"
-    )
+    line = '/bin/sh -c \'trap "" TERM; (trap "" TERM; echo $$ > /dev/null; sleep 30) & echo $! > child.pid; sleep 30\''
     started = time.monotonic()
     result = Node(node_dir).prepare(task(line, constraints={"maxWallClockTime": "PT1S", "maxTaskRetryCount": 3}), "job")
     assert time.monotonic() - started < 15

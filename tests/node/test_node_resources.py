@@ -18,8 +18,9 @@ from batchprep.node import DownloadOptions, Node, NodeError, RunOptions
 MARK = "/bin/sh -c 'touch ran'"
 
 
-def prepare(node_dir: Path, files: list[dict[str, Any]], *, admin: bool = True, retries: int = 0,
-            **downloads: Any) -> Any:
+def prepare(
+    node_dir: Path, files: list[dict[str, Any]], *, admin: bool = True, retries: int = 0, **downloads: Any
+) -> Any:
     body: dict[str, Any] = {"commandLine": MARK, "resourceFiles": files, "constraints": {"maxTaskRetryCount": retries}}
     if admin:
         body["userIdentity"] = ADMIN
@@ -37,10 +38,13 @@ def mode(path: Path) -> int:
 def test_http_files_land_at_their_file_path_with_their_mode(node_dir: Path, http: Any) -> None:
     first = http.add("/tools/setup.sh", b"#!/bin/sh\necho set up\n")
     second = http.add("/data/big.bin", os.urandom(3 << 20))
-    result = prepare(node_dir, [
-        {"httpUrl": first, "filePath": "setup.sh", "fileMode": "0755"},
-        {"httpUrl": second, "filePath": "in/deep/big.bin"},
-    ])
+    result = prepare(
+        node_dir,
+        [
+            {"httpUrl": first, "filePath": "setup.sh", "fileMode": "0755"},
+            {"httpUrl": second, "filePath": "in/deep/big.bin"},
+        ],
+    )
     assert result.succeeded, result.info
     wd = result.directories.working
     assert (wd / "setup.sh").read_bytes() == b"#!/bin/sh\necho set up\n"
@@ -126,9 +130,16 @@ BLOBS = {
 
 def test_a_container_prefix_keeps_the_whole_blob_names(node_dir: Path, azurite: Any) -> None:
     container = azurite.container(BLOBS)
-    result = prepare(node_dir, [
-        {"storageContainerUrl": azurite.container_url(container), "blobPrefix": "genomes/2024-06/", "filePath": "ref"}
-    ])
+    result = prepare(
+        node_dir,
+        [
+            {
+                "storageContainerUrl": azurite.container_url(container),
+                "blobPrefix": "genomes/2024-06/",
+                "filePath": "ref",
+            }
+        ],
+    )
     assert result.succeeded, result.info
     wd = result.directories.working
     found = sorted(p.relative_to(wd).as_posix() for p in wd.rglob("*") if p.is_file())
@@ -141,8 +152,11 @@ def test_a_whole_container_without_a_file_path(node_dir: Path, azurite: Any) -> 
     container = azurite.container(BLOBS)
     result = prepare(node_dir, [{"storageContainerUrl": azurite.container_url(container), "fileMode": "0644"}])
     assert result.succeeded, result.info
-    assert {p.relative_to(result.directories.working).as_posix() for p in result.directories.working.rglob("*")
-            if p.is_file()} == {*BLOBS, "ran"}
+    assert {
+        p.relative_to(result.directories.working).as_posix()
+        for p in result.directories.working.rglob("*")
+        if p.is_file()
+    } == {*BLOBS, "ran"}
     assert mode(result.directories.working / "README") == 0o644
 
 
@@ -196,7 +210,8 @@ def test_auto_storage_containers(node_dir: Path, azurite: Any, kind: str) -> Non
     container = azurite.container(BLOBS)
     account = azurite.connection_string if kind == "connection string" else azurite.account_sas_endpoint()
     result = prepare(
-        node_dir, [{"autoStorageContainerName": container, "blobPrefix": "README", "filePath": "docs"}],
+        node_dir,
+        [{"autoStorageContainerName": container, "blobPrefix": "README", "filePath": "docs"}],
         auto_storage=account,
     )
     assert result.succeeded, result.info
@@ -204,20 +219,35 @@ def test_auto_storage_containers(node_dir: Path, azurite: Any, kind: str) -> Non
 
 
 def test_auto_storage_without_an_account_stops_before_anything_runs(node_dir: Path) -> None:
-    with pytest.raises(NodeError, match=r"/resourceFiles/0: autoStorageContainerName 'inputs' needs the Batch "
-                                        r"account's auto-storage account: give --auto-storage"):
+    with pytest.raises(
+        NodeError,
+        match=r"/resourceFiles/0: autoStorageContainerName 'inputs' needs the Batch "
+        r"account's auto-storage account: give --auto-storage",
+    ):
         prepare(node_dir, [{"autoStorageContainerName": "inputs"}])
     assert not (node_dir / "workitems").exists() or not any((node_dir / "workitems").iterdir())
 
 
 def test_the_command_line_never_shows_an_account_key(files_dir: Path, node_dir: Path, azurite: Any) -> None:
-    task = write_json(files_dir / "task.json", {
-        "commandLine": MARK,
-        "resourceFiles": [{"autoStorageContainerName": "missing-container"}],
-        "userIdentity": ADMIN,
-    })
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--format", "json",
-                   env={"BATCHPREP_AUTO_STORAGE": azurite.connection_string})
+    task = write_json(
+        files_dir / "task.json",
+        {
+            "commandLine": MARK,
+            "resourceFiles": [{"autoStorageContainerName": "missing-container"}],
+            "userIdentity": ADMIN,
+        },
+    )
+    done = run_cli(
+        "run",
+        task,
+        "--node-dir",
+        node_dir,
+        "--job-id",
+        "j",
+        "--format",
+        "json",
+        env={"BATCHPREP_AUTO_STORAGE": azurite.connection_string},
+    )
     assert done.returncode == 1, done.stderr
     info = json.loads(done.stdout)
     assert info["failureInfo"]["code"] == "ResourceContainerNotFound"

@@ -55,7 +55,9 @@ def test_a_failed_task_is_not_run_again_until_a_reimage(node_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("rerun", "expected"), [(None, 2), (True, 2), (False, 1)])
-def test_a_reboot_reruns_a_successful_task_unless_told_not_to(node_dir: Path, rerun: bool | None, expected: int) -> None:
+def test_a_reboot_reruns_a_successful_task_unless_told_not_to(
+    node_dir: Path, rerun: bool | None, expected: int
+) -> None:
     extra = {} if rerun is None else {"rerunOnNodeRebootAfterSuccess": rerun}
     node = Node(node_dir)
     node.prepare(task(**extra), "job")
@@ -68,7 +70,9 @@ def test_a_reboot_reruns_a_successful_task_unless_told_not_to(node_dir: Path, re
 
 def test_a_reboot_during_the_task_reruns_it_whatever_the_setting(node_dir: Path) -> None:
     node = Node(node_dir)
-    slow = task("/bin/sh -c 'echo run >> $AZ_BATCH_NODE_SHARED_DIR/runs; sleep 30'", rerunOnNodeRebootAfterSuccess=False)
+    slow = task(
+        "/bin/sh -c 'echo run >> $AZ_BATCH_NODE_SHARED_DIR/runs; sleep 30'", rerunOnNodeRebootAfterSuccess=False
+    )
     interrupted = node.prepare(slow, "job", interrupt_after=0.5)
     assert interrupted.info["state"] == "running" and "endTime" not in interrupted.info
     assert node.record("job")["state"] == "running"  # type: ignore[index]
@@ -80,8 +84,12 @@ def test_a_reboot_during_the_task_reruns_it_whatever_the_setting(node_dir: Path)
 def test_batchprep_killed_mid_run_leaves_a_task_that_runs_again(files_dir: Path, node_dir: Path) -> None:
     body = {"commandLine": "/bin/sh -c 'echo run >> $AZ_BATCH_NODE_SHARED_DIR/runs; sleep 30'", "userIdentity": ADMIN}
     path = write_json(files_dir / "slow.json", body)
-    running = subprocess.Popen([sys.executable, "-m", "batchprep", "run", str(path), "--node-dir", str(node_dir),
-                                "--job-id", "job"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    running = subprocess.Popen(
+        [sys.executable, "-m", "batchprep", "run", str(path), "--node-dir", str(node_dir), "--job-id", "job"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while runs(node_dir) == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -116,9 +124,8 @@ def test_a_directory_that_is_not_a_node_is_never_taken_over(tmp_path: Path) -> N
 
 def test_two_runs_cannot_share_a_node(node_dir: Path) -> None:
     node = Node(node_dir)
-    with node._state():
-        with pytest.raises(NodeError, match="another batchprep run is using the node"):
-            Node(node_dir).prepare(task(), "job")
+    with node._state(), pytest.raises(NodeError, match="another batchprep run is using the node"):
+        Node(node_dir).prepare(task(), "job")
 
 
 def test_the_layout_is_a_linux_node(node_dir: Path) -> None:
@@ -134,8 +141,10 @@ def test_the_layout_is_a_linux_node(node_dir: Path) -> None:
 
 
 def test_an_idempotent_task_runs_again_without_changes(node_dir: Path) -> None:
-    good = task("/bin/sh -c 'mkdir -p $AZ_BATCH_NODE_SHARED_DIR/data && echo v1 > $AZ_BATCH_NODE_SHARED_DIR/data/v'",
-                rerunOnNodeRebootAfterSuccess=False)
+    good = task(
+        "/bin/sh -c 'mkdir -p $AZ_BATCH_NODE_SHARED_DIR/data && echo v1 > $AZ_BATCH_NODE_SHARED_DIR/data/v'",
+        rerunOnNodeRebootAfterSuccess=False,
+    )
     found = Node(node_dir).check_idempotent(good, "job")
     assert found.ok and not found.interrupted
     assert [c.none for c in found.changes] == [True, True]
@@ -146,7 +155,7 @@ def test_a_task_that_is_not_idempotent_is_caught(node_dir: Path) -> None:
     found = Node(node_dir).check_idempotent(bad, "job")
     assert not found.ok  # mkdir fails the second time
     assert found.second is not None and found.second.info["failureInfo"]["code"] == "FailureExitCode"
-    working, shared = found.changes
+    working, _shared = found.changes
     assert (working.added, working.removed, working.changed) == ([], [], [])  # the failing run wrote nothing
 
 

@@ -135,7 +135,9 @@ def _summary(result: TaskResult, job_id: str) -> list[str]:
         lines.append("  " + ", ".join(facts))
     if result.downloads:
         total = sum(d.size for d in result.downloads)
-        lines.append(f"  resource files: {plural(len(result.downloads), 'file')} ({_size(total)}) in {result.directories.working}")
+        lines.append(
+            f"  resource files: {plural(len(result.downloads), 'file')} ({_size(total)}) in {result.directories.working}"
+        )
     failure = info.get("failureInfo")
     if failure:
         lines.append(f"  failure: {failure['code']} ({failure['category']}): {failure['message']}")
@@ -155,8 +157,9 @@ def _idempotence(found: IdempotenceReport) -> list[str]:
         return [*lines, click.style("the first run failed: fix it before checking that it can run again", fg="red")]
     verdict = "succeeded" if found.second.succeeded else "failed"
     lines.append(
-        click.style(f"run again on the same node, the preparation task {verdict}", fg="green" if found.ok else "red",
-                    bold=True)
+        click.style(
+            f"run again on the same node, the preparation task {verdict}", fg="green" if found.ok else "red", bold=True
+        )
     )
     for change in found.changes:
         if change.none:
@@ -173,48 +176,114 @@ def _idempotence(found: IdempotenceReport) -> list[str]:
 
 @cli.command()
 @click.argument("task_file", metavar="TASK_FILE")
-@click.option("--node-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The node's AZ_BATCH_NODE_ROOT_DIR: a new or empty directory, or one batchprep made. It keeps "
-                   "the node's state between runs.")
+@click.option(
+    "--node-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The node's AZ_BATCH_NODE_ROOT_DIR: a new or empty directory, or one batchprep made. It keeps "
+    "the node's state between runs.",
+)
 @click.option("--job-id", help="The job's ID; by default the 'id' of a Job - Add body.")
-@click.option("--reboot", is_flag=True, help="Reboot the node first: the task runs again if "
-                                              "rerunOnNodeRebootAfterSuccess is true (the default) or it had not completed.")
+@click.option(
+    "--reboot",
+    is_flag=True,
+    help="Reboot the node first: the task runs again if "
+    "rerunOnNodeRebootAfterSuccess is true (the default) or it had not completed.",
+)
 @click.option("--reimage", is_flag=True, help="Reimage the node first: wipe it, so the task runs again.")
-@click.option("--check-idempotent", is_flag=True,
-              help="Run, then run again as after a reboot; report whether the second run succeeded and what it "
-                   "changed in the working and shared directories.")
-@click.option("--interrupt-after", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Kill the first run after SECONDS, as a reboot during the task would, then run it again.")
-@click.option("--task", "task_command", metavar="COMMAND",
-              help="After the preparation task succeeded, run one ordinary task of the job with this command line.")
+@click.option(
+    "--check-idempotent",
+    is_flag=True,
+    help="Run, then run again as after a reboot; report whether the second run succeeded and what it "
+    "changed in the working and shared directories.",
+)
+@click.option(
+    "--interrupt-after",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Kill the first run after SECONDS, as a reboot during the task would, then run it again.",
+)
+@click.option(
+    "--task",
+    "task_command",
+    metavar="COMMAND",
+    help="After the preparation task succeeded, run one ordinary task of the job with this command line.",
+)
 @click.option("--task-id", default="task-1", show_default=True, help="The ID of the --task task.")
 @click.option("--release", is_flag=True, help="At the end, run the job's release task (from a Job - Add body).")
 @click.option("--follow", is_flag=True, help="Stream the task's stdout and stderr to the terminal as well.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: the REST body of the preparation task's execution information on stdout (with "
-                   "--release, the node's item of Job - List Preparation and Release Task Status).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the REST body of the preparation task's execution information on stdout (with "
+    "--release, the node's item of Job - List Preparation and Release Task Status).",
+)
 @click.option("--inherit-env", is_flag=True, help="Start the task's environment from yours instead of a node's.")
-@click.option("--auto-storage", envvar="BATCHPREP_AUTO_STORAGE", metavar="URL|CONNECTION_STRING",
-              help="The auto-storage account for autoStorageContainerName: a blob endpoint URL with a SAS, or a "
-                   "connection string [env: BATCHPREP_AUTO_STORAGE].")
+@click.option(
+    "--auto-storage",
+    envvar="BATCHPREP_AUTO_STORAGE",
+    metavar="URL|CONNECTION_STRING",
+    help="The auto-storage account for autoStorageContainerName: a blob endpoint URL with a SAS, or a "
+    "connection string [env: BATCHPREP_AUTO_STORAGE].",
+)
 @click.option("--no-container", is_flag=True, help="Run tasks with containerSettings on the host instead.")
-@click.option("--nonadmin-user", default="nobody", show_default=True, metavar="ACCOUNT",
-              help="When run as root: the local account non-admin tasks run as.")
-@click.option("--retry-cap", default=10, show_default=True, type=click.IntRange(min=0),
-              help="How many retries maxTaskRetryCount -1 (without limit) gets here.")
-@click.option("--download-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              metavar="SECONDS", help="Timeout to connect and for each read of a resource file.")
+@click.option(
+    "--nonadmin-user",
+    default="nobody",
+    show_default=True,
+    metavar="ACCOUNT",
+    help="When run as root: the local account non-admin tasks run as.",
+)
+@click.option(
+    "--retry-cap",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many retries maxTaskRetryCount -1 (without limit) gets here.",
+)
+@click.option(
+    "--download-timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Timeout to connect and for each read of a resource file.",
+)
 @click.option("--account-name", default="local", show_default=True, help="AZ_BATCH_ACCOUNT_NAME.")
 @click.option("--account-url", help="AZ_BATCH_ACCOUNT_URL [default: https://ACCOUNT_NAME.local.batch.azure.com/].")
 @click.option("--pool-id", default="local-pool", show_default=True, help="AZ_BATCH_POOL_ID.")
 @click.option("--node-id", help="AZ_BATCH_NODE_ID [default: tvmps_<digest of --node-dir>_d].")
 @click.option("--spot", is_flag=True, help="A spot (low-priority) node: AZ_BATCH_NODE_IS_DEDICATED=false.")
 @click.pass_context
-def run(ctx: click.Context, task_file: str, node_dir: Path, job_id: str | None, reboot: bool, reimage: bool,
-        check_idempotent: bool, interrupt_after: float | None, task_command: str | None, task_id: str, release: bool,
-        follow: bool, output: str, inherit_env: bool, auto_storage: str | None, no_container: bool,
-        nonadmin_user: str, retry_cap: int, download_timeout: float, account_name: str, account_url: str | None,
-        pool_id: str, node_id: str | None, spot: bool) -> None:
+def run(
+    ctx: click.Context,
+    task_file: str,
+    node_dir: Path,
+    job_id: str | None,
+    reboot: bool,
+    reimage: bool,
+    check_idempotent: bool,
+    interrupt_after: float | None,
+    task_command: str | None,
+    task_id: str,
+    release: bool,
+    follow: bool,
+    output: str,
+    inherit_env: bool,
+    auto_storage: str | None,
+    no_container: bool,
+    nonadmin_user: str,
+    retry_cap: int,
+    download_timeout: float,
+    account_name: str,
+    account_url: str | None,
+    pool_id: str,
+    node_id: str | None,
+    spot: bool,
+) -> None:
     """Run the Job Preparation Task of TASK_FILE on a local node, as a Batch node would.
 
     TASK_FILE is what check accepts (a task body), or a Job - Add body whose jobPreparationTask (and
@@ -303,8 +372,9 @@ def run(ctx: click.Context, task_file: str, node_dir: Path, job_id: str | None, 
         ctx.exit(EXIT_UNREADABLE)
         return
     except KeyboardInterrupt:
-        click.secho("interrupted: the task did not complete; the next run on this node runs it again", err=True,
-                    fg="yellow")
+        click.secho(
+            "interrupted: the task did not complete; the next run on this node runs it again", err=True, fg="yellow"
+        )
         ctx.exit(130)
         return
     if as_json:

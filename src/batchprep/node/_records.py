@@ -7,11 +7,9 @@ time (about 2 ms a class, which `batchprep run` would pay on every start: its ov
 from __future__ import annotations
 
 import copy
-from typing import Any, TypeVar
+from typing import Any, Self
 
 __all__ = ["Record"]
-
-_R = TypeVar("_R", bound="Record")
 
 
 class Record:
@@ -30,7 +28,7 @@ class Record:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def replace(self: _R, **changes: Any) -> _R:
+    def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed."""
         new = copy.copy(self)
         for name, value in changes.items():

@@ -9,17 +9,17 @@ process with its limits and retries (`process`), and the report (`report`), with
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
-import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from batchprep.node._records import Record
 from batchprep.models import EnvironmentSetting, JobPreparationTask, ResourceFile, TaskContainerSettings, UserIdentity
 from batchprep.node import containers, identity, process, report, resources, state
+from batchprep.node._records import Record
 from batchprep.node.changes import Changes, snapshot
 from batchprep.node.job import JobDocument, ReleaseTask
 from batchprep.node.layout import DEFAULT_PREPARATION_ID, NodeLayout, NodeSettings, TaskDirectories, task_environment
@@ -52,9 +52,26 @@ class RunOptions(Record):
     follow: Callable[[str, bytes], None] | None
     notify: Callable[[str], None] | None
 
-    __slots__ = ('inherit_env', 'unlimited_retry_cap', 'no_container', 'nonadmin_account', 'downloads', 'follow', 'notify')
+    __slots__ = (
+        "downloads",
+        "follow",
+        "inherit_env",
+        "no_container",
+        "nonadmin_account",
+        "notify",
+        "unlimited_retry_cap",
+    )
 
-    def __init__(self, inherit_env: bool = False, unlimited_retry_cap: int = 10, no_container: bool = False, nonadmin_account: str = identity.DEFAULT_NONADMIN_ACCOUNT, downloads: resources.DownloadOptions | None = None, follow: Callable[[str, bytes], None] | None = None, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        inherit_env: bool = False,
+        unlimited_retry_cap: int = 10,
+        no_container: bool = False,
+        nonadmin_account: str = identity.DEFAULT_NONADMIN_ACCOUNT,
+        downloads: resources.DownloadOptions | None = None,
+        follow: Callable[[str, bytes], None] | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
         self.inherit_env = inherit_env
         self.unlimited_retry_cap = unlimited_retry_cap
         self.no_container = no_container
@@ -89,17 +106,28 @@ class TaskResult(Record):
     notes: list[str]
     capped: bool
 
-    __slots__ = ('kind', 'task_id', 'directories', 'info', 'ran', 'attempts', 'downloads', 'notes', 'capped')
+    __slots__ = ("attempts", "capped", "directories", "downloads", "info", "kind", "notes", "ran", "task_id")
 
-    def __init__(self, kind: str, task_id: str, directories: TaskDirectories, info: dict[str, Any], ran: bool = True, attempts: list[process.Attempt] | None = None, downloads: list[resources.Downloaded] | None = None, notes: list[str] | None = None, capped: bool = False) -> None:
+    def __init__(
+        self,
+        kind: str,
+        task_id: str,
+        directories: TaskDirectories,
+        info: dict[str, Any],
+        ran: bool = True,
+        attempts: list[process.Attempt] | None = None,
+        downloads: list[resources.Downloaded] | None = None,
+        notes: list[str] | None = None,
+        capped: bool = False,
+    ) -> None:
         self.kind = kind
         self.task_id = task_id
         self.directories = directories
         self.info = info
         self.ran = ran
-        self.attempts = list() if attempts is None else attempts
-        self.downloads = list() if downloads is None else downloads
-        self.notes = list() if notes is None else notes
+        self.attempts = [] if attempts is None else attempts
+        self.downloads = [] if downloads is None else downloads
+        self.notes = [] if notes is None else notes
         self.capped = capped
 
     @property
@@ -132,13 +160,15 @@ class IdempotenceReport(Record):
     interrupted: bool
     changes: list[Changes]
 
-    __slots__ = ('first', 'second', 'interrupted', 'changes')
+    __slots__ = ("changes", "first", "interrupted", "second")
 
-    def __init__(self, first: TaskResult, second: TaskResult | None, interrupted: bool, changes: list[Changes] | None = None) -> None:
+    def __init__(
+        self, first: TaskResult, second: TaskResult | None, interrupted: bool, changes: list[Changes] | None = None
+    ) -> None:
         self.first = first
         self.second = second
         self.interrupted = interrupted
-        self.changes = list() if changes is None else changes
+        self.changes = [] if changes is None else changes
 
     @property
     def ok(self) -> bool:
@@ -160,9 +190,34 @@ class _Spec(Record):
     max_retries: int
     preparation: TaskDirectories | None
 
-    __slots__ = ('kind', 'task_id', 'command_line', 'directories', 'container_settings', 'resource_files', 'environment', 'user_identity', 'wall_clock', 'max_retries', 'preparation')
+    __slots__ = (
+        "command_line",
+        "container_settings",
+        "directories",
+        "environment",
+        "kind",
+        "max_retries",
+        "preparation",
+        "resource_files",
+        "task_id",
+        "user_identity",
+        "wall_clock",
+    )
 
-    def __init__(self, kind: str, task_id: str, command_line: str, directories: TaskDirectories, container_settings: TaskContainerSettings | None = None, resource_files: tuple[ResourceFile, ...] = (), environment: tuple[EnvironmentSetting, ...] = (), user_identity: UserIdentity | None = None, wall_clock: datetime.timedelta | None = None, max_retries: int = 0, preparation: TaskDirectories | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        task_id: str,
+        command_line: str,
+        directories: TaskDirectories,
+        container_settings: TaskContainerSettings | None = None,
+        resource_files: tuple[ResourceFile, ...] = (),
+        environment: tuple[EnvironmentSetting, ...] = (),
+        user_identity: UserIdentity | None = None,
+        wall_clock: datetime.timedelta | None = None,
+        max_retries: int = 0,
+        preparation: TaskDirectories | None = None,
+    ) -> None:
         self.kind = kind
         self.task_id = task_id
         self.command_line = command_line
@@ -189,7 +244,7 @@ def _digest(task: JobPreparationTask) -> str:
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 class Node:
@@ -212,8 +267,9 @@ class Node:
         False
     """
 
-    def __init__(self, root: str | os.PathLike[str], settings: NodeSettings | None = None,
-                 options: RunOptions | None = None) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str], settings: NodeSettings | None = None, options: RunOptions | None = None
+    ) -> None:
         self.root = Path(os.path.abspath(root))
         self.layout = NodeLayout(self.root)
         self.settings = settings or NodeSettings()
@@ -270,7 +326,11 @@ class Node:
             for record in job.values():
                 if isinstance(record, dict):
                     record["process_groups"] = []
-        return [f"ended {len(alive)} process group{'s' if len(alive) != 1 else ''} the tasks had left running"] if alive else []
+        return (
+            [f"ended {len(alive)} process group{'s' if len(alive) != 1 else ''} the tasks had left running"]
+            if alive
+            else []
+        )
 
     def record(self, job_id: str) -> dict[str, Any] | None:
         """The preparation task's execution information as this node remembers it, if it ever ran."""
@@ -386,7 +446,9 @@ class Node:
             known = node.record(job_id, "preparation")
             notes: list[str] = []
             if known is None or not known.completed:
-                raise NodeError(f"the preparation task of job {job_id!r} has not completed on this node: no task runs yet")
+                raise NodeError(
+                    f"the preparation task of job {job_id!r} has not completed on this node: no task runs yet"
+                )
             if not known.succeeded:
                 if document.preparation.wait_for_success is not False:
                     raise NodeError(
@@ -550,10 +612,15 @@ class Node:
             inherit=os.environ if options.inherit_env else None,
         )
         args = process.split_command_line(spec.command_line)
-        outcome, container_info, failure = self._execute(spec, record, node, job_id, env, args, account, engine, interrupt_after, notes)
+        outcome, container_info, failure = self._execute(
+            spec, record, node, job_id, env, args, account, engine, interrupt_after, notes
+        )
         last = outcome.last if outcome.attempts else None
-        values: dict[str, Any] = {"retry_count": outcome.retry_count, "last_retry_time": outcome.last_retry_time,
-                                  "container_info": container_info}
+        values: dict[str, Any] = {
+            "retry_count": outcome.retry_count,
+            "last_retry_time": outcome.last_retry_time,
+            "container_info": container_info,
+        }
         if last is not None:
             values["start_time"] = start
         if failure is not None:
@@ -570,8 +637,11 @@ class Node:
         result.downloads = arrived
         result.capped = outcome.capped
         if outcome.capped:
-            self._note(notes, f"maxTaskRetryCount is -1 (retry without limit): stopped after {outcome.retry_count} "
-                              "retries here (--retry-cap)")
+            self._note(
+                notes,
+                f"maxTaskRetryCount is -1 (retry without limit): stopped after {outcome.retry_count} "
+                "retries here (--retry-cap)",
+            )
         return result
 
     def _execute(
@@ -607,12 +677,16 @@ class Node:
 
         def launch(number: int) -> process.Launch:
             if engine is None or spec.container_settings is None:
-                return process.Launch(args, directories.working, env, directories.stdout, directories.stderr,
-                                      account.uid, account.gid)
-            create = engine.create_args(spec.container_settings, self.layout, directories, names, args, spec.preparation)
+                return process.Launch(
+                    args, directories.working, env, directories.stdout, directories.stderr, account.uid, account.gid
+                )
+            create = engine.create_args(
+                spec.container_settings, self.layout, directories, names, args, spec.preparation
+            )
             created.append(engine.create(create, engine_env))
-            return process.Launch(engine.start_args(created[-1]), directories.working, engine_env,
-                                  directories.stdout, directories.stderr)
+            return process.Launch(
+                engine.start_args(created[-1]), directories.working, engine_env, directories.stdout, directories.stderr
+            )
 
         def killed() -> None:
             if engine is not None and created:
@@ -659,10 +733,11 @@ def _attempt_failure(attempt: process.Attempt, spec: _Spec, outcome: process.Pro
             f"the task ran longer than its maxWallClockTime ({format_duration(spec.wall_clock)}) and was ended: its "
             "whole process group was killed",
         )
-    retries = f" after {outcome.retry_count} retr{'y' if outcome.retry_count == 1 else 'ies'}" if outcome.retry_count else ""
+    retries = (
+        f" after {outcome.retry_count} retr{'y' if outcome.retry_count == 1 else 'ies'}" if outcome.retry_count else ""
+    )
     return report.Failure(
         "FailureExitCode",
         f"the task process exited with an unexpected exit code ({attempt.exit_code}){retries}",
         details=(("Message", f"the command exited with {attempt.exit_code}"),),
     )
-

@@ -69,13 +69,19 @@ class Changes(Record):
     removed: list[str]
     changed: list[str]
 
-    __slots__ = ('directory', 'added', 'removed', 'changed')
+    __slots__ = ("added", "changed", "directory", "removed")
 
-    def __init__(self, directory: Path, added: list[str] | None = None, removed: list[str] | None = None, changed: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        added: list[str] | None = None,
+        removed: list[str] | None = None,
+        changed: list[str] | None = None,
+    ) -> None:
         self.directory = directory
-        self.added = list() if added is None else added
-        self.removed = list() if removed is None else removed
-        self.changed = list() if changed is None else changed
+        self.added = [] if added is None else added
+        self.removed = [] if removed is None else removed
+        self.changed = [] if changed is None else changed
 
     @classmethod
     def between(cls, directory: Path, before: Snapshot, after: Snapshot) -> Changes:

@@ -18,8 +18,8 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
 
-from batchprep.node._records import Record
 from batchprep.models import ContainerRegistry, TaskContainerSettings
+from batchprep.node._records import Record
 from batchprep.node.layout import NodeLayout, TaskDirectories
 from batchprep.redact import mask_secrets
 
@@ -86,12 +86,14 @@ class Engine(Record):
 
     path: str
 
-    __slots__ = ('path',)
+    __slots__ = ("path",)
 
     def __init__(self, path: str) -> None:
         self.path = path
 
-    def _call(self, args: list[str], env: Mapping[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    def _call(
+        self, args: list[str], env: Mapping[str, str], stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [self.path, *args],
             input=stdin,
@@ -114,8 +116,10 @@ class Engine(Record):
         server = registry.registry_server or "docker.io"
         if registry.identity_reference is not None:
             return [
-                f"logging in to {server} with a managed identity is not emulated: log in yourself first "
-                f"({shlex.quote(self.path)} login {server})"
+                (
+                    f"logging in to {server} with a managed identity is not emulated: log in yourself first "
+                    f"({shlex.quote(self.path)} login {server})"
+                )
             ]
         if not registry.user_name:
             return []

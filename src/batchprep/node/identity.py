@@ -22,8 +22,8 @@ import pwd
 import stat
 from pathlib import Path
 
-from batchprep.node._records import Record
 from batchprep.models import UserIdentity
+from batchprep.node._records import Record
 from batchprep.node.layout import AUTO_USER_NAME
 
 __all__ = ["Account", "IdentityError", "choose_account", "reachable"]
@@ -56,9 +56,18 @@ class Account(Record):
     identity: str
     notes: tuple[str, ...]
 
-    __slots__ = ('uid', 'gid', 'local_name', 'admin', 'task_user', 'identity', 'notes')
+    __slots__ = ("admin", "gid", "identity", "local_name", "notes", "task_user", "uid")
 
-    def __init__(self, uid: int | None, gid: int | None, local_name: str, admin: bool, task_user: str, identity: str, notes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        uid: int | None,
+        gid: int | None,
+        local_name: str,
+        admin: bool,
+        task_user: str,
+        identity: str,
+        notes: tuple[str, ...] = (),
+    ) -> None:
         self.uid = uid
         self.gid = gid
         self.local_name = local_name

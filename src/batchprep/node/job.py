@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from batchprep.node._records import Record
 from batchprep._rules import pointer
 from batchprep.errors import ValidationError
 from batchprep.lint import LintWarning, check
@@ -26,10 +25,11 @@ from batchprep.models import (
     TaskContainerSettings,
     UserIdentity,
 )
+from batchprep.node._records import Record
 from batchprep.node.layout import DEFAULT_RELEASE_ID
 from batchprep.node.process import CommandLineError, split_command_line
 
-__all__ = ["JobDocument", "JobReport", "ReleaseTask", "check_job_document", "RELEASE_WALL_CLOCK_LIMIT"]
+__all__ = ["RELEASE_WALL_CLOCK_LIMIT", "JobDocument", "JobReport", "ReleaseTask", "check_job_document"]
 
 #: The release task's default and longest `maxWallClockTime`: the service refuses a longer one (400).
 RELEASE_WALL_CLOCK_LIMIT = datetime.timedelta(minutes=15)
@@ -70,14 +70,33 @@ class ReleaseTask(Record):
     retention_time: datetime.timedelta | None
     user_identity: UserIdentity | None
 
-    __slots__ = ('command_line', 'id', 'container_settings', 'resource_files', 'environment_settings', 'max_wall_clock_time', 'retention_time', 'user_identity')
+    __slots__ = (
+        "command_line",
+        "container_settings",
+        "environment_settings",
+        "id",
+        "max_wall_clock_time",
+        "resource_files",
+        "retention_time",
+        "user_identity",
+    )
 
-    def __init__(self, command_line: str, id: str = DEFAULT_RELEASE_ID, container_settings: TaskContainerSettings | None = None, resource_files: list[ResourceFile] | None = None, environment_settings: list[EnvironmentSetting] | None = None, max_wall_clock_time: datetime.timedelta = RELEASE_WALL_CLOCK_LIMIT, retention_time: datetime.timedelta | None = None, user_identity: UserIdentity | None = None) -> None:
+    def __init__(
+        self,
+        command_line: str,
+        id: str = DEFAULT_RELEASE_ID,
+        container_settings: TaskContainerSettings | None = None,
+        resource_files: list[ResourceFile] | None = None,
+        environment_settings: list[EnvironmentSetting] | None = None,
+        max_wall_clock_time: datetime.timedelta = RELEASE_WALL_CLOCK_LIMIT,
+        retention_time: datetime.timedelta | None = None,
+        user_identity: UserIdentity | None = None,
+    ) -> None:
         self.command_line = command_line
         self.id = id
         self.container_settings = container_settings
-        self.resource_files = list() if resource_files is None else resource_files
-        self.environment_settings = list() if environment_settings is None else environment_settings
+        self.resource_files = [] if resource_files is None else resource_files
+        self.environment_settings = [] if environment_settings is None else environment_settings
         self.max_wall_clock_time = max_wall_clock_time
         self.retention_time = retention_time
         self.user_identity = user_identity
@@ -101,13 +120,20 @@ class JobDocument(Record):
     common_environment: list[EnvironmentSetting]
     is_job: bool
 
-    __slots__ = ('preparation', 'release', 'job_id', 'common_environment', 'is_job')
+    __slots__ = ("common_environment", "is_job", "job_id", "preparation", "release")
 
-    def __init__(self, preparation: JobPreparationTask, release: ReleaseTask | None = None, job_id: str | None = None, common_environment: list[EnvironmentSetting] | None = None, is_job: bool = False) -> None:
+    def __init__(
+        self,
+        preparation: JobPreparationTask,
+        release: ReleaseTask | None = None,
+        job_id: str | None = None,
+        common_environment: list[EnvironmentSetting] | None = None,
+        is_job: bool = False,
+    ) -> None:
         self.preparation = preparation
         self.release = release
         self.job_id = job_id
-        self.common_environment = list() if common_environment is None else common_environment
+        self.common_environment = [] if common_environment is None else common_environment
         self.is_job = is_job
 
 
@@ -118,12 +144,17 @@ class JobReport(Record):
     problems: list[ValidationError]
     warnings: list[LintWarning]
 
-    __slots__ = ('document', 'problems', 'warnings')
+    __slots__ = ("document", "problems", "warnings")
 
-    def __init__(self, document: JobDocument | None, problems: list[ValidationError] | None = None, warnings: list[LintWarning] | None = None) -> None:
+    def __init__(
+        self,
+        document: JobDocument | None,
+        problems: list[ValidationError] | None = None,
+        warnings: list[LintWarning] | None = None,
+    ) -> None:
         self.document = document
-        self.problems = list() if problems is None else problems
-        self.warnings = list() if warnings is None else warnings
+        self.problems = [] if problems is None else problems
+        self.warnings = [] if warnings is None else warnings
 
     @property
     def ok(self) -> bool:

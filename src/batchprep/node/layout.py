@@ -58,9 +58,17 @@ class NodeSettings(Record):
     dedicated: bool
     reserved_disk_bytes: int
 
-    __slots__ = ('account_name', 'account_url', 'pool_id', 'node_id', 'dedicated', 'reserved_disk_bytes')
+    __slots__ = ("account_name", "account_url", "dedicated", "node_id", "pool_id", "reserved_disk_bytes")
 
-    def __init__(self, account_name: str = 'local', account_url: str | None = None, pool_id: str = 'local-pool', node_id: str | None = None, dedicated: bool = True, reserved_disk_bytes: int = 1000000000) -> None:
+    def __init__(
+        self,
+        account_name: str = "local",
+        account_url: str | None = None,
+        pool_id: str = "local-pool",
+        node_id: str | None = None,
+        dedicated: bool = True,
+        reserved_disk_bytes: int = 1000000000,
+    ) -> None:
         self.account_name = account_name
         self.account_url = account_url
         self.pool_id = pool_id
@@ -97,7 +105,7 @@ class TaskDirectories(Record):
     certificates: Path
     relative: str
 
-    __slots__ = ('task', 'working', 'certificates', 'relative')
+    __slots__ = ("certificates", "relative", "task", "working")
 
     def __init__(self, task: Path, working: Path, certificates: Path, relative: str) -> None:
         self.task = task
@@ -127,7 +135,7 @@ class NodeLayout(Record):
 
     root: Path
 
-    __slots__ = ('root',)
+    __slots__ = ("root",)
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -103,9 +103,18 @@ class Launch(Record):
     user: int | None
     group: int | None
 
-    __slots__ = ('args', 'cwd', 'env', 'stdout', 'stderr', 'user', 'group')
+    __slots__ = ("args", "cwd", "env", "group", "stderr", "stdout", "user")
 
-    def __init__(self, args: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr: Path, user: int | None = None, group: int | None = None) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        stdout: Path,
+        stderr: Path,
+        user: int | None = None,
+        group: int | None = None,
+    ) -> None:
         self.args = args
         self.cwd = cwd
         self.env = env
@@ -135,9 +144,17 @@ class Attempt(Record):
     message: str
     process_group: int | None
 
-    __slots__ = ('started', 'ended', 'outcome', 'exit_code', 'message', 'process_group')
+    __slots__ = ("ended", "exit_code", "message", "outcome", "process_group", "started")
 
-    def __init__(self, started: datetime.datetime, ended: datetime.datetime | None = None, outcome: str = 'exited', exit_code: int | None = None, message: str = '', process_group: int | None = None) -> None:
+    def __init__(
+        self,
+        started: datetime.datetime,
+        ended: datetime.datetime | None = None,
+        outcome: str = "exited",
+        exit_code: int | None = None,
+        message: str = "",
+        process_group: int | None = None,
+    ) -> None:
         self.started = started
         self.ended = ended
         self.outcome = outcome
@@ -147,7 +164,7 @@ class Attempt(Record):
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 def kill_group(group: int) -> None:
@@ -291,10 +308,16 @@ class ProcessOutcome(Record):
     last_retry_time: datetime.datetime | None
     capped: bool
 
-    __slots__ = ('attempts', 'retry_count', 'last_retry_time', 'capped')
+    __slots__ = ("attempts", "capped", "last_retry_time", "retry_count")
 
-    def __init__(self, attempts: list[Attempt] | None = None, retry_count: int = 0, last_retry_time: datetime.datetime | None = None, capped: bool = False) -> None:
-        self.attempts = list() if attempts is None else attempts
+    def __init__(
+        self,
+        attempts: list[Attempt] | None = None,
+        retry_count: int = 0,
+        last_retry_time: datetime.datetime | None = None,
+        capped: bool = False,
+    ) -> None:
+        self.attempts = [] if attempts is None else attempts
         self.retry_count = retry_count
         self.last_retry_time = last_retry_time
         self.capped = capped

@@ -27,12 +27,12 @@ def timestamp(moment: datetime.datetime) -> str:
         >>> timestamp(datetime.datetime(2024, 6, 1, 12, 0, 5, 120000, tzinfo=datetime.timezone.utc))
         '2024-06-01T12:00:05.120000Z'
     """
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_time(text: str) -> datetime.datetime:
     """Read a timestamp `timestamp` wrote."""
-    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.UTC)
 
 
 class Failure(Record):
@@ -50,9 +50,11 @@ class Failure(Record):
     category: str
     details: tuple[tuple[str, str], ...]
 
-    __slots__ = ('code', 'message', 'category', 'details')
+    __slots__ = ("category", "code", "details", "message")
 
-    def __init__(self, code: str, message: str, category: str = 'usererror', details: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(
+        self, code: str, message: str, category: str = "usererror", details: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         self.code = code
         self.message = message
         self.category = category
@@ -88,9 +90,34 @@ class Execution(Record):
     retry_count: int
     last_retry_time: datetime.datetime | None
 
-    __slots__ = ('release', 'start_time', 'state', 'task_root_directory', 'task_root_directory_url', 'end_time', 'exit_code', 'container_info', 'failure', 'retry_count', 'last_retry_time')
+    __slots__ = (
+        "container_info",
+        "end_time",
+        "exit_code",
+        "failure",
+        "last_retry_time",
+        "release",
+        "retry_count",
+        "start_time",
+        "state",
+        "task_root_directory",
+        "task_root_directory_url",
+    )
 
-    def __init__(self, release: bool, start_time: datetime.datetime, state: str, task_root_directory: str, task_root_directory_url: str, end_time: datetime.datetime | None = None, exit_code: int | None = None, container_info: dict[str, str] | None = None, failure: Failure | None = None, retry_count: int = 0, last_retry_time: datetime.datetime | None = None) -> None:
+    def __init__(
+        self,
+        release: bool,
+        start_time: datetime.datetime,
+        state: str,
+        task_root_directory: str,
+        task_root_directory_url: str,
+        end_time: datetime.datetime | None = None,
+        exit_code: int | None = None,
+        container_info: dict[str, str] | None = None,
+        failure: Failure | None = None,
+        retry_count: int = 0,
+        last_retry_time: datetime.datetime | None = None,
+    ) -> None:
         self.release = release
         self.start_time = start_time
         self.state = state
@@ -98,7 +125,7 @@ class Execution(Record):
         self.task_root_directory_url = task_root_directory_url
         self.end_time = end_time
         self.exit_code = exit_code
-        self.container_info = dict() if container_info is None else container_info
+        self.container_info = {} if container_info is None else container_info
         self.failure = failure
         self.retry_count = retry_count
         self.last_retry_time = last_retry_time
@@ -122,7 +149,9 @@ def information(execution: Execution) -> dict[str, Any]:
         body["exitCode"] = execution.exit_code
     if execution.container_info:
         body["containerInfo"] = {
-            key: execution.container_info[key] for key in ("containerId", "state", "error") if key in execution.container_info
+            key: execution.container_info[key]
+            for key in ("containerId", "state", "error")
+            if key in execution.container_info
         }
     if execution.failure is not None:
         failure = execution.failure

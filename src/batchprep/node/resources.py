@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from batchprep.node._records import Record
 from batchprep.models import ResourceFile
+from batchprep.node._records import Record
 from batchprep.redact import mask_connection_string, mask_sas_signature
 
 __all__ = [
@@ -74,7 +74,7 @@ class Downloaded(Record):
     path: Path
     size: int
 
-    __slots__ = ('path', 'size')
+    __slots__ = ("path", "size")
 
     def __init__(self, path: Path, size: int) -> None:
         self.path = path
@@ -96,9 +96,15 @@ class DownloadOptions(Record):
     owner: tuple[int, int] | None
     progress: Progress | None
 
-    __slots__ = ('timeout', 'auto_storage', 'owner', 'progress')
+    __slots__ = ("auto_storage", "owner", "progress", "timeout")
 
-    def __init__(self, timeout: float = 60.0, auto_storage: str | None = None, owner: tuple[int, int] | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        timeout: float = 60.0,
+        auto_storage: str | None = None,
+        owner: tuple[int, int] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.timeout = timeout
         self.auto_storage = auto_storage
         self.owner = owner
@@ -112,12 +118,12 @@ class _Place(Record):
     source: str
     details: list[tuple[str, str]]
 
-    __slots__ = ('index', 'source', 'details')
+    __slots__ = ("details", "index", "source")
 
     def __init__(self, index: int, source: str, details: list[tuple[str, str]] | None = None) -> None:
         self.index = index
         self.source = source
-        self.details = list() if details is None else details
+        self.details = [] if details is None else details
 
     @property
     def pointer(self) -> str:
@@ -173,7 +179,9 @@ def download_all(resource_files: Iterable[ResourceFile], working: Path, options:
     for index, resource in enumerate(resource_files):
         mode = int(resource.file_mode, 8) if resource.file_mode else DEFAULT_FILE_MODE
         if resource.http_url:
-            place = _Place(index, mask_sas_signature(resource.http_url), [("Url", mask_sas_signature(resource.http_url))])
+            place = _Place(
+                index, mask_sas_signature(resource.http_url), [("Url", mask_sas_signature(resource.http_url))]
+            )
             target = _target(working, place, resource.file_path or "")
             arrived.append(_write(working, target, place, _http(resource.http_url, place, options), mode, options))
             continue
@@ -203,7 +211,12 @@ def _target(working: Path, place: _Place, *parts: str) -> Path:
 
 
 def _write(
-    working: Path, target: Path, place: _Place, chunks: Iterator[tuple[bytes, int | None]], mode: int, options: DownloadOptions
+    working: Path,
+    target: Path,
+    place: _Place,
+    chunks: Iterator[tuple[bytes, int | None]],
+    mode: int,
+    options: DownloadOptions,
 ) -> Downloaded:
     """Write a file from its chunks next to its place, then move it there; give it its mode and owner."""
     label = target.relative_to(working).as_posix()
@@ -219,12 +232,14 @@ def _write(
             "ResourceFileCreateFailed", f"{label!r} would land outside the working directory (through a link)", label
         )
     if target.is_dir():
-        raise place.fail("ResourceFileCreateFailed", f"{label!r} is a directory on the node: cannot write a file there", label)
+        raise place.fail(
+            "ResourceFileCreateFailed", f"{label!r} is a directory on the node: cannot write a file there", label
+        )
     partial = target.with_name(f".{target.name}.batchprep-partial")
     size = 0
     try:
         try:
-            handle: IO[bytes] = open(partial, "wb")
+            handle: IO[bytes] = open(partial, "wb")  # noqa: SIM115 - closed by the with below
         except OSError as err:
             raise place.fail("ResourceFileCreateFailed", f"cannot create {label!r}: {err.strerror}", label) from None
         with handle:
@@ -270,11 +285,14 @@ def _http(url: str, place: _Place, options: DownloadOptions) -> Iterator[tuple[b
         raise place.fail("BlobDownloadMiscError", "only http:// and https:// URLs can be downloaded")
     import urllib.error  # only with HTTP resource files: they cost a tenth of a second to import
     import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": "batchprep-node"})
     try:
-        response = urllib.request.urlopen(request, timeout=options.timeout)  # noqa: S310 - the scheme is checked
+        response = urllib.request.urlopen(request, timeout=options.timeout)
     except urllib.error.HTTPError as err:
-        code = {404: "BlobNotFound", 401: "BlobAccessDenied", 403: "BlobAccessDenied"}.get(err.code, "BlobDownloadMiscError")
+        code = {404: "BlobNotFound", 401: "BlobAccessDenied", 403: "BlobAccessDenied"}.get(
+            err.code, "BlobDownloadMiscError"
+        )
         raise place.fail(code, f"the server answered {err.code} {err.reason}") from None
     except urllib.error.URLError as err:
         raise _connection_failure(place, err.reason) from None
@@ -285,6 +303,7 @@ def _http(url: str, place: _Place, options: DownloadOptions) -> Iterator[tuple[b
 
 def _read_response(response: Any, place: _Place) -> Iterator[tuple[bytes, int | None]]:
     import http.client
+
     length = response.headers.get("Content-Length")
     total = int(length) if length and length.isdigit() else None
     received = 0
@@ -310,7 +329,9 @@ def _connection_failure(place: _Place, reason: object) -> ResourceFailure:
     import ssl
 
     if isinstance(reason, ssl.SSLCertVerificationError):
-        return place.fail("BlobDownloadMiscError", f"the server's TLS certificate is not trusted ({reason.verify_message})")
+        return place.fail(
+            "BlobDownloadMiscError", f"the server's TLS certificate is not trusted ({reason.verify_message})"
+        )
     text = getattr(reason, "strerror", None) or str(reason)
     return place.fail("BlobDownloadMiscError", f"the download failed: {mask_sas_signature(text)}")
 
@@ -322,14 +343,20 @@ def _container(index: int, resource: ResourceFile, options: DownloadOptions) -> 
     """The container client of a container source, and its place for messages."""
     from azure.storage.blob import BlobServiceClient, ContainerClient
 
-    settings: dict[str, Any] = {"connection_timeout": options.timeout, "read_timeout": options.timeout, "retry_total": 2}
+    settings: dict[str, Any] = {
+        "connection_timeout": options.timeout,
+        "read_timeout": options.timeout,
+        "retry_total": 2,
+    }
     if resource.storage_container_url:
         shown = mask_sas_signature(resource.storage_container_url)
         place = _Place(index, shown, [("ContainerUrl", shown)])
         try:
             return ContainerClient.from_container_url(resource.storage_container_url, **settings), place
         except ValueError as err:
-            raise place.fail("ResourceContainerListMiscError", f"not a container URL: {mask_sas_signature(str(err))}") from None
+            raise place.fail(
+                "ResourceContainerListMiscError", f"not a container URL: {mask_sas_signature(str(err))}"
+            ) from None
     name = resource.auto_storage_container_name or ""
     place = _Place(index, f"auto-storage container {name!r}", [("ContainerName", name)])
     account = options.auto_storage or ""

@@ -55,14 +55,21 @@ class TaskRecord(Record):
     attempts: int
     process_groups: list[int]
 
-    __slots__ = ('info', 'digest', 'boot', 'attempts', 'process_groups')
+    __slots__ = ("attempts", "boot", "digest", "info", "process_groups")
 
-    def __init__(self, info: dict[str, Any], digest: str = '', boot: int = 0, attempts: int = 0, process_groups: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        info: dict[str, Any],
+        digest: str = "",
+        boot: int = 0,
+        attempts: int = 0,
+        process_groups: list[int] | None = None,
+    ) -> None:
         self.info = info
         self.digest = digest
         self.boot = boot
         self.attempts = attempts
-        self.process_groups = list() if process_groups is None else process_groups
+        self.process_groups = [] if process_groups is None else process_groups
 
     @property
     def completed(self) -> bool:
@@ -80,12 +87,12 @@ class NodeState(Record):
     boot: int
     jobs: dict[str, dict[str, Any]]
 
-    __slots__ = ('layout', 'boot', 'jobs')
+    __slots__ = ("boot", "jobs", "layout")
 
     def __init__(self, layout: NodeLayout, boot: int = 0, jobs: dict[str, dict[str, Any]] | None = None) -> None:
         self.layout = layout
         self.boot = boot
-        self.jobs = dict() if jobs is None else jobs
+        self.jobs = {} if jobs is None else jobs
 
     @property
     def _file(self) -> Path:
@@ -110,8 +117,13 @@ class NodeState(Record):
         self.save()
 
     def process_groups(self) -> list[int]:
-        return [g for job in self.jobs.values() for kind in job.values() if isinstance(kind, dict)
-                for g in kind.get("process_groups", [])]
+        return [
+            g
+            for job in self.jobs.values()
+            for kind in job.values()
+            if isinstance(kind, dict)
+            for g in kind.get("process_groups", [])
+        ]
 
     def save(self) -> None:
         self._file.parent.mkdir(parents=True, exist_ok=True)
