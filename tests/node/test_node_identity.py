@@ -73,6 +73,16 @@ def test_the_non_admin_task_owns_its_directories_and_can_write_the_shared_one(no
     } == {nobody}
 
 
+def test_a_strict_umask_does_not_shut_the_account_out(node_dir: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        result = prepare(node_dir, "/bin/sh -c 'touch here $AZ_BATCH_NODE_SHARED_DIR/there'")
+    finally:
+        os.umask(previous)
+    assert result.succeeded, result.directories.stderr.read_text()
+    assert oct((node_dir / "workitems").stat().st_mode & 0o777) == "0o755"
+
+
 def test_another_non_admin_account_can_be_named(node_dir: Path) -> None:
     daemon = pwd.getpwnam("daemon")
     result = prepare(node_dir, "/usr/bin/id -u", nonadmin_account="daemon")

@@ -68,6 +68,17 @@ def test_a_reboot_reruns_a_successful_task_unless_told_not_to(
     assert runs(node_dir) == expected
 
 
+def test_a_reboot_after_a_failure_follows_the_setting_too(node_dir: Path) -> None:
+    failing = "/bin/sh -c 'echo run >> $AZ_BATCH_NODE_SHARED_DIR/runs; exit 1'"
+    node = Node(node_dir)
+    node.prepare(task(failing, rerunOnNodeRebootAfterSuccess=False), "no-rerun")
+    node.prepare(task(failing), "rerun")
+    node.reboot()
+    assert node.prepare(task(failing, rerunOnNodeRebootAfterSuccess=False), "no-rerun").ran is False
+    assert node.prepare(task(failing), "rerun").ran is True
+    assert runs(node_dir) == 3
+
+
 def test_a_reboot_during_the_task_reruns_it_whatever_the_setting(node_dir: Path) -> None:
     node = Node(node_dir)
     slow = task(

@@ -22,7 +22,14 @@ from batchprep.node import containers, identity, process, report, resources, sta
 from batchprep.node._records import Record
 from batchprep.node.changes import Changes, snapshot
 from batchprep.node.job import JobDocument, ReleaseTask
-from batchprep.node.layout import DEFAULT_PREPARATION_ID, NodeLayout, NodeSettings, TaskDirectories, task_environment
+from batchprep.node.layout import (
+    DEFAULT_PREPARATION_ID,
+    NodeLayout,
+    NodeSettings,
+    TaskDirectories,
+    make_directory,
+    task_environment,
+)
 
 __all__ = ["IdempotenceReport", "Node", "NodeError", "RunOptions", "TaskResult"]
 
@@ -350,9 +357,9 @@ class Node:
     ) -> TaskResult:
         """Run the job's preparation task on this node, unless the node would not run it again.
 
-        The node runs it if it never ran here, if its last run did not complete, or after a reboot (when
-        `rerunOnNodeRebootAfterSuccess` is not false, or it had failed... see the docs); otherwise it
-        returns what it remembers, with `ran` false.
+        The node runs it if it never ran here, if its last run did not complete, or after a reboot unless
+        `rerunOnNodeRebootAfterSuccess` is false; otherwise it returns what it remembers, with `ran`
+        false (docs/local-node.md has the table).
 
         Args:
             job: The checked task file, or a preparation task alone.
@@ -421,7 +428,8 @@ class Node:
         if rerun:
             return "running it again on the same node, as a reboot or a recovery retry would"
         if known.boot < boot:
-            if task.rerun_on_node_reboot_after_success is not False or not known.succeeded:
+            # Not completed is handled above; a completed task, success or failure, follows the setting.
+            if task.rerun_on_node_reboot_after_success is not False:
                 return "the node rebooted since the last run: it runs again (rerunOnNodeRebootAfterSuccess)"
             return None
         return None
@@ -575,7 +583,7 @@ class Node:
 
         directories = spec.directories
         for directory in (directories.task, directories.working, directories.certificates):
-            directory.mkdir(parents=True, exist_ok=True)
+            make_directory(directory)
             if account.switches:
                 os.chown(directory, account.uid, account.gid)  # type: ignore[arg-type]
         start = _now()
@@ -621,8 +629,6 @@ class Node:
             "last_retry_time": outcome.last_retry_time,
             "container_info": container_info,
         }
-        if last is not None:
-            values["start_time"] = start
         if failure is not None:
             result = finish(failure=failure, **values)
         elif last is not None and last.outcome == "interrupted":

@@ -25,6 +25,7 @@ __all__ = [
     "NodeLayout",
     "NodeSettings",
     "TaskDirectories",
+    "make_directory",
     "task_environment",
 ]
 
@@ -172,11 +173,27 @@ class NodeLayout(Record):
     def create(self) -> None:
         """Make the node's top-level directories; the shared one is writable by every task account."""
         for directory in (self.startup / "wd", self.mounts, self.applications, self.volatile, self.root / "workitems"):
-            directory.mkdir(parents=True, exist_ok=True)
-        self.shared.mkdir(parents=True, exist_ok=True)
+            make_directory(directory)
+        make_directory(self.shared)
         # Tasks of every account write here (that is what it is for); the sticky bit keeps them from
         # deleting each other's files. A choice: the service does not document the mode.
         os.chmod(self.shared, 0o1777)
+
+
+def make_directory(path: Path) -> None:
+    """Make a directory and its missing parents with mode 0755, whatever the umask.
+
+    Task accounts other than batchprep's own must be able to enter the node's directories; a umask
+    of 077 would shut them out.
+    """
+    missing = []
+    here = path
+    while not here.exists():
+        missing.append(here)
+        here = here.parent
+    for directory in reversed(missing):
+        directory.mkdir(exist_ok=True)
+        os.chmod(directory, 0o755)
 
 
 def task_environment(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from batchprep.node._records import Record
-from batchprep.node.layout import NodeLayout
+from batchprep.node.layout import NodeLayout, make_directory
 
 __all__ = ["NodeBusy", "NodeState", "NotANode", "TaskRecord", "open_node"]
 
@@ -126,7 +126,7 @@ class NodeState(Record):
         ]
 
     def save(self) -> None:
-        self._file.parent.mkdir(parents=True, exist_ok=True)
+        make_directory(self._file.parent)
         text = json.dumps({"version": _VERSION, "boot": self.boot, "jobs": self.jobs}, indent=2)
         partial = self._file.with_suffix(".partial")
         partial.write_text(text + "\n", encoding="utf-8")
@@ -179,7 +179,7 @@ def open_node(root: Path) -> Iterator[NodeState]:
             "(batchprep makes the node's layout there, and --reimage wipes it)"
         )
     lock_file = layout.volatile / "batchprep" / "lock"
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    make_directory(lock_file.parent)
     with open(lock_file, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
