@@ -35,3 +35,10 @@ def run_cli(
 def write_json(path: Path, body: Any) -> Path:
     path.write_text(json.dumps(body), encoding="utf-8")
     return path
+
+
+def run_node(
+    task: Path, node_dir: Path, *args: str, job: str = "job", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`batchprep run TASK --node-dir NODE_DIR --job-id JOB ARGS`."""
+    return run_cli("run", task, "--node-dir", node_dir, "--job-id", job, *args, env=env)

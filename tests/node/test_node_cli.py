@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from node_helpers import ADMIN, ROOT, run_cli, write_json
+from node_helpers import ADMIN, ROOT, run_cli, run_node, write_json
 
 EXAMPLE = "examples/local-node/job.json"
 ENV_DUMP = "/bin/sh -c 'env > env.txt'"
@@ -96,7 +96,7 @@ def test_a_job_body_has_its_problems_where_they_are(files_dir: Path, node_dir: P
 
 def test_an_unbalanced_quote_is_a_problem_before_running(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'echo hi"})
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j")
+    done = run_node(task, node_dir, job="j")
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == (
         f"{task}: /commandLine: has an opening quote without its closing quote: the node cannot split it into "
@@ -177,7 +177,7 @@ def test_the_environment_is_a_nodes_not_yours(files_dir: Path, node_dir: Path) -
 
 def test_inherit_env_brings_yours_in(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": ENV_DUMP})
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--inherit-env", env={"MY_DEV_VAR": "here"})
+    done = run_node(task, node_dir, "--inherit-env", env={"MY_DEV_VAR": "here"}, job="j")
     assert done.returncode == 0, done.stderr
     assert env_of(prep_dir(node_dir, "j") / "wd" / "env.txt")["MY_DEV_VAR"] == "here"
 
@@ -190,7 +190,7 @@ def test_json_is_the_rest_body_of_the_execution_information(files_dir: Path, nod
         files_dir / "task.json",
         {"commandLine": "/bin/sh -c 'exit 7'", "id": "prep", "constraints": {"maxTaskRetryCount": 1}},
     )
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--format", "json", "--node-id", "n1")
+    done = run_node(task, node_dir, "--format", "json", "--node-id", "n1", job="j")
     assert done.returncode == 1
     info = json.loads(done.stdout)
     assert list(info) == [
@@ -214,13 +214,13 @@ def test_json_is_the_rest_body_of_the_execution_information(files_dir: Path, nod
     )
     assert info["failureInfo"]["code"] == "FailureExitCode"
     # The same body comes back when the node does not run it again.
-    again = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--format", "json", "--node-id", "n1")
+    again = run_node(task, node_dir, "--format", "json", "--node-id", "n1", job="j")
     assert (again.returncode, json.loads(again.stdout)) == (1, info)
 
 
 def test_the_human_summary(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'exit 3'"})
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j")
+    done = run_node(task, node_dir, job="j")
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert lines[0] == "preparation task 'jobpreparation' of job 'j': completed, failure"
@@ -234,9 +234,9 @@ def test_the_human_summary(files_dir: Path, node_dir: Path) -> None:
 
 def test_follow_puts_the_output_on_the_terminal(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'echo to-out; echo to-err >&2'"})
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--follow")
+    done = run_node(task, node_dir, "--follow", job="j")
     assert done.stdout.startswith("to-out\n") and "to-err\n" in done.stderr
-    as_json = run_cli("run", task, "--node-dir", node_dir, "--job-id", "k", "--follow", "--format", "json")
+    as_json = run_node(task, node_dir, "--follow", "--format", "json", job="k")
     assert json.loads(as_json.stdout)["result"] == "success"  # stdout stays pure JSON
     assert "to-out" in as_json.stderr
 
@@ -247,7 +247,7 @@ def test_a_progress_bar_only_on_a_terminal(files_dir: Path, node_dir: Path, http
         files_dir / "task.json",
         {"commandLine": "true", "userIdentity": ADMIN, "resourceFiles": [{"httpUrl": url, "filePath": "big.bin"}]},
     )
-    piped = run_cli("run", task, "--node-dir", node_dir, "--job-id", "a")
+    piped = run_node(task, node_dir, job="a")
     assert piped.returncode == 0 and "[#" not in piped.stderr + piped.stdout
     assert "resource files: 1 file (2.1 MB) in " in piped.stdout
     leader, follower = pty.openpty()
@@ -280,7 +280,7 @@ def test_check_idempotent_reports_what_changed(files_dir: Path, node_dir: Path) 
     task = write_json(
         files_dir / "task.json", {"commandLine": "/bin/sh -c 'date +%N >> $AZ_BATCH_NODE_SHARED_DIR/log'"}
     )
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--check-idempotent")
+    done = run_node(task, node_dir, "--check-idempotent", job="j")
     assert done.returncode == 0, done.stderr
     assert "run again on the same node, the preparation task succeeded" in done.stdout
     assert f"  {node_dir}/shared: changed by the second run:\n    ~ log\n" in done.stdout
@@ -288,7 +288,7 @@ def test_check_idempotent_reports_what_changed(files_dir: Path, node_dir: Path) 
 
 def test_check_idempotent_fails_when_the_rerun_fails(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'mkdir $AZ_BATCH_NODE_SHARED_DIR/once'"})
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--check-idempotent")
+    done = run_node(task, node_dir, "--check-idempotent", job="j")
     assert done.returncode == 1
     assert "run again on the same node, the preparation task failed" in done.stdout
 
@@ -296,7 +296,7 @@ def test_check_idempotent_fails_when_the_rerun_fails(files_dir: Path, node_dir: 
 def test_interrupt_after_kills_the_first_run_and_reruns(files_dir: Path, node_dir: Path) -> None:
     line = "/bin/sh -c 'test -e started && exit 0; touch started; sleep 20'"
     task = write_json(files_dir / "task.json", {"commandLine": line})
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--interrupt-after", "0.5")
+    done = run_node(task, node_dir, "--interrupt-after", "0.5", job="j")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the first run was interrupted part-way, as by a reboot, and the node ran the task again" in done.stdout
 
@@ -314,11 +314,11 @@ def test_task_runs_after_the_preparation_with_its_directories(files_dir: Path, n
 
 def test_no_task_after_a_failed_preparation_that_waits_for_success(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": "false"})
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", "--task", "true")
+    done = run_node(task, node_dir, "--task", "true", job="j")
     assert done.returncode == 2
     assert "waitForSuccess is true: Batch runs no task of this job here" in done.stderr
     lenient = write_json(files_dir / "lenient.json", {"commandLine": "false", "waitForSuccess": False})
-    done = run_cli("run", lenient, "--node-dir", node_dir, "--job-id", "k", "--task", "true")
+    done = run_node(lenient, node_dir, "--task", "true", job="k")
     assert done.returncode == 1  # the preparation failed; the task ran and succeeded
     assert "task 'task-1' of job 'k': completed, success" in done.stdout
 
@@ -365,9 +365,9 @@ def test_the_release_limit_defaults_to_15_minutes(tmp_path: Path) -> None:
 def test_reboot_and_reimage_from_the_command_line(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'echo x >> $AZ_BATCH_NODE_SHARED_DIR/n'"})
     for flags in ([], [], ["--reboot"], ["--reimage"]):
-        assert run_cli("run", task, "--node-dir", node_dir, "--job-id", "j", *flags).returncode == 0
+        assert run_node(task, node_dir, *flags, job="j").returncode == 0
     assert (node_dir / "shared" / "n").read_text() == "x\n"  # wiped by the reimage, then one run
-    again = run_cli("run", task, "--node-dir", node_dir, "--job-id", "j")
+    again = run_node(task, node_dir, job="j")
     assert "(remembered by the node, not run now)" in again.stdout.splitlines()[0]
 
 

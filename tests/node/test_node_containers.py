@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from node_helpers import ADMIN, run_cli, write_json
+from node_helpers import ADMIN, run_node, write_json
 
 CONTAINER = {
     "imageName": "example.azurecr.io/tools:1.0",
@@ -26,7 +26,7 @@ def body(**extra: Any) -> dict[str, Any]:
 
 def test_the_task_runs_through_the_engine_as_batch_runs_it(files_dir: Path, node_dir: Path, fake_docker: Any) -> None:
     task = write_json(files_dir / "task.json", body())
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", "--format", "json", env=fake_docker.env())
+    done = run_node(task, node_dir, "--format", "json", env=fake_docker.env())
     assert done.returncode == 0, done.stderr
     calls = fake_docker.calls()
     assert [c["argv"][0] for c in calls] == ["create", "start", "inspect", "rm"]
@@ -56,7 +56,7 @@ def test_the_image_working_directory_and_bind_mounts(files_dir: Path, node_dir: 
         "containerHostBatchBindMounts": [{"source": "Shared", "isReadOnly": True}, {"source": "Applications"}],
     }
     task = write_json(files_dir / "task.json", body(containerSettings=settings))
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", env=fake_docker.env())
+    done = run_node(task, node_dir, env=fake_docker.env())
     assert done.returncode == 0, done.stderr
     create = fake_docker.calls()[0]["argv"]
     task_dir = node_dir / "workitems" / "job" / "job-1" / "jobpreparation"
@@ -71,13 +71,9 @@ def test_the_image_working_directory_and_bind_mounts(files_dir: Path, node_dir: 
 
 def test_an_exit_code_from_the_container_is_retried(files_dir: Path, node_dir: Path, fake_docker: Any) -> None:
     task = write_json(files_dir / "task.json", body(constraints={"maxTaskRetryCount": 1}))
-    done = run_cli(
-        "run",
+    done = run_node(
         task,
-        "--node-dir",
         node_dir,
-        "--job-id",
-        "job",
         "--format",
         "json",
         env=fake_docker.env(FAKE_DOCKER_EXIT="4"),
@@ -91,13 +87,9 @@ def test_an_exit_code_from_the_container_is_retried(files_dir: Path, node_dir: P
 def test_a_refused_image_is_container_invalid_image(files_dir: Path, node_dir: Path, fake_docker: Any) -> None:
     task = write_json(files_dir / "task.json", body())
     error = "Error response from daemon: pull access denied for tools, repository does not exist"
-    done = run_cli(
-        "run",
+    done = run_node(
         task,
-        "--node-dir",
         node_dir,
-        "--job-id",
-        "job",
         "--format",
         "json",
         env=fake_docker.env(FAKE_DOCKER_CREATE_ERROR=error),
@@ -114,7 +106,7 @@ def test_a_registry_password_goes_on_stdin_only(files_dir: Path, node_dir: Path,
         "registry": {"registryServer": "example.azurecr.io", "username": "puller", "password": "hunter2-registry"},
     }
     task = write_json(files_dir / "task.json", body(containerSettings=settings))
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", env=fake_docker.env())
+    done = run_node(task, node_dir, env=fake_docker.env())
     assert done.returncode == 0, done.stderr
     login = fake_docker.calls()[0]
     assert login["argv"] == ["login", "--username", "puller", "--password-stdin", "example.azurecr.io"]
@@ -127,11 +119,11 @@ def test_without_an_engine_exit_2_unless_no_container(files_dir: Path, node_dir:
     empty.mkdir()
     task = write_json(files_dir / "task.json", body())
     env = {"PATH": f"{empty}:/usr/bin:/bin"}  # /usr/local/bin holds the machine's docker client
-    done = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", env=env)
+    done = run_node(task, node_dir, env=env)
     assert done.returncode == 2
     assert "there is no container engine (docker or podman) on PATH" in done.stderr
     assert not (node_dir / "workitems" / "job").exists()
-    host = run_cli("run", task, "--node-dir", node_dir, "--job-id", "job", "--no-container", env=env)
+    host = run_node(task, node_dir, "--no-container", env=env)
     assert host.returncode == 0, host.stderr
     assert "note: --no-container: the command runs on the host, not in its container image" in host.stderr
     assert (node_dir / "workitems/job/job-1/jobpreparation/wd/marker").read_text() == "jobpreparation\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from node_helpers import ADMIN, run_cli, write_json
+from node_helpers import ADMIN, run_node, write_json
 
 from batchprep import AutoUserSpecification, JobPreparationTask, ResourceFile, UserIdentity
 from batchprep.node import DownloadOptions, Node, NodeError, RunOptions
@@ -237,16 +237,8 @@ def test_the_command_line_never_shows_an_account_key(files_dir: Path, node_dir: 
             "userIdentity": ADMIN,
         },
     )
-    done = run_cli(
-        "run",
-        task,
-        "--node-dir",
-        node_dir,
-        "--job-id",
-        "j",
-        "--format",
-        "json",
-        env={"BATCHPREP_AUTO_STORAGE": azurite.connection_string},
+    done = run_node(
+        task, node_dir, "--format", "json", env={"BATCHPREP_AUTO_STORAGE": azurite.connection_string}, job="j"
     )
     assert done.returncode == 1, done.stderr
     info = json.loads(done.stdout)
