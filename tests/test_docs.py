@@ -109,7 +109,10 @@ def test_python_examples_run(path: Path) -> None:
             )
 
 
-@pytest.mark.parametrize("module_name", ["batchprep.durations", "batchprep.redact"])
+@pytest.mark.parametrize(
+    "module_name",
+    ["batchprep.durations", "batchprep.redact", "batchprep.node.layout", "batchprep.node.process", "batchprep.node.report"],
+)
 def test_module_doctests(module_name: str) -> None:
     module = importlib.import_module(module_name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False, report=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MASK", "mask_sas_signature", "mask_secrets"]
+__all__ = ["MASK", "mask_connection_string", "mask_sas_signature", "mask_secrets"]
 
 MASK = "***"
 
@@ -19,6 +19,19 @@ def mask_sas_signature(url: str) -> str:
         'https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sig=***'
     """
     return _SIG.sub(lambda m: m.group(1) + MASK, url)
+
+
+_CONNECTION_SECRET = re.compile(r"((?:^|;)\s*(?:AccountKey|SharedAccessSignature)\s*=)[^;]*", re.IGNORECASE)
+
+
+def mask_connection_string(text: str) -> str:
+    """Hide the account key and the SAS of an Azure Storage connection string, and any SAS signature.
+
+    Examples:
+        >>> mask_connection_string("AccountName=acct;AccountKey=a2V5==;BlobEndpoint=https://acct.blob.core.windows.net/")
+        'AccountName=acct;AccountKey=***;BlobEndpoint=https://acct.blob.core.windows.net/'
+    """
+    return mask_sas_signature(_CONNECTION_SECRET.sub(lambda m: m.group(1) + MASK, text))
 
 
 #: Property names whose values are secrets wherever they appear (compared without case, '-' or '_').

@@ -11,7 +11,7 @@ reads status lists.  docs/cli.md is the manual.
 Exit codes: 0 all good, 1 a file has problems, 2 a usage error or a file that cannot be read.
 """
 
-from batchprep.cli import check, example, render, rules, schema, status  # noqa: F401 - each registers its command
+from batchprep.cli import check, example, render, rules, run, schema, status  # noqa: F401 - each registers its command
 from batchprep.cli._app import cli, main
 
 __all__ = ["cli", "main"]

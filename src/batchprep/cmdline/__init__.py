@@ -11,9 +11,13 @@ Examples:
     ['/bin/sh', '-c', 'mkdir -p "$AZ_BATCH_NODE_SHARED_DIR/data"']
 """
 
-from batchprep.cmdline.build import cmd_command, quote, shell_command
-from batchprep.cmdline.shell import Invocation, find_shell
+from typing import TYPE_CHECKING
+
 from batchprep.cmdline.split import CommandLineSplitError, Part, Word, split_command_line, split_words
+
+if TYPE_CHECKING:
+    from batchprep.cmdline.build import cmd_command, quote, shell_command
+    from batchprep.cmdline.shell import Invocation, find_shell
 
 __all__ = [
     "CommandLineSplitError",
@@ -27,3 +31,23 @@ __all__ = [
     "split_command_line",
     "split_words",
 ]
+
+#: Loaded on first use: the shell-script reader behind them takes a while to import, and the node only
+#: needs the splitter.
+_LAZY = {
+    "cmd_command": "build",
+    "quote": "build",
+    "shell_command": "build",
+    "Invocation": "shell",
+    "find_shell": "shell",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"batchprep.cmdline.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'batchprep.cmdline' has no attribute {name!r}")
