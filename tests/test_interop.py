@@ -175,12 +175,14 @@ def test_the_job_view_has_no_counterpart_and_says_what_to_convert() -> None:
 
 def test_enum_members_map_to_members_and_strings_stay_strings() -> None:
     ours = bp.AutoUserSpecification(scope=bp.AutoUserScope.pool, elevation_level="Admin")
+    assert ours.elevation_level is bp.ElevationLevel.admin  # a known value in another case: the member
     theirs = to_msrest_model(ours)
-    assert theirs.scope is az.AutoUserScope.pool
-    assert theirs.elevation_level == "Admin" and not isinstance(theirs.elevation_level, az.ElevationLevel)
-    back = from_msrest_model(theirs, bp.AutoUserSpecification)
-    assert back.scope is bp.AutoUserScope.pool
-    assert back.elevation_level == "Admin" and type(back.elevation_level) is str
+    assert theirs.scope is az.AutoUserScope.pool and theirs.elevation_level is az.ElevationLevel.admin
+    newer = to_msrest_model(bp.AutoUserSpecification(elevation_level="superUser"))
+    assert newer.elevation_level == "superUser" and not isinstance(newer.elevation_level, az.ElevationLevel)
+    back = from_msrest_model(newer, bp.AutoUserSpecification)
+    assert back.elevation_level == "superUser" and type(back.elevation_level) is str
+    assert from_msrest_model(theirs, bp.AutoUserSpecification) == ours
 
 
 def test_enum_values_from_a_newer_service_survive() -> None:

@@ -6,6 +6,8 @@ Build a `JobPreparationTask` (and its `JobReleaseTask`) with keyword arguments, 
 models speak the same wire format as the msrest-based ``azure.batch.models`` classes.
 """
 
+from typing import TYPE_CHECKING
+
 from batchprep._fields import field
 from batchprep.durations import format_duration, parse_duration
 from batchprep.errors import BatchprepError, DeserializationError, SerializationError, ValidationError
@@ -40,6 +42,7 @@ from batchprep.models import (
     JobReleaseTaskState,
     NameValuePair,
     ResourceFile,
+    RestEnum,
     TaskConstraints,
     TaskContainerExecutionInformation,
     TaskContainerSettings,
@@ -49,8 +52,6 @@ from batchprep.models import (
 )
 from batchprep.status import StatusPage, iter_status, iter_status_pages, read_status_page
 from batchprep.transformers import attribute_transformer, full_restapi_key_transformer, last_restapi_key_transformer
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from batchprep.cmdline import cmd_command, shell_command
@@ -92,6 +93,7 @@ __all__ = [
     "JobReleaseTask",
     "JobReleaseTaskExecutionInformation",
     "JobReleaseTaskState",
+    "RestEnum",
     "Model",
     "NameValuePair",
     "ResourceFile",

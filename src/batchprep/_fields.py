@@ -18,7 +18,7 @@ from typing import Any
 
 from batchprep import _types
 
-__all__ = ["MISSING", "Field", "field"]
+__all__ = ["MISSING", "EnumAttribute", "Field", "field"]
 
 #: The msrest ``_validation`` rules a field may carry, each with a check of its parameter.
 MSREST_RULES = (
@@ -53,7 +53,7 @@ class Field:
 
     __slots__ = (
         "key", "type_text", "default", "rules", "service_rules", "rule_names", "messages", "secret", "redact", "xml",
-        "name", "owner", "node", "wire_key",
+        "name", "owner", "node", "wire_key", "slot",
     )
 
     def __init__(
@@ -84,6 +84,9 @@ class Field:
         self.owner = ""
         self.node: _types.TypeNode | None = None
         self.wire_key = ""
+        #: The slot that holds the value: the field's name, or for an enum field the slot under its
+        #: `EnumAttribute`.
+        self.slot = ""
 
     def __repr__(self) -> str:
         return f"Field({self.name or '?'!s} <-> {self.key!r}: {self.type_text})"
@@ -124,6 +127,45 @@ class Field:
         if self.xml is not None:
             entry["xml"] = dict(self.xml)
         return entry
+
+
+class EnumAttribute:
+    """The attribute of an enum-typed field: a known value in any letter case is stored as the member.
+
+    ``AutoUserSpecification(elevation_level="Admin").elevation_level`` is ``ElevationLevel.admin``,
+    as ``deserialize`` reads it, whether the value comes through the constructor or an assignment.
+    Other text (a value from a newer service) and values of other types are stored as they are, for
+    ``validate()`` to judge. The value itself lives in the slot ``slot`` (the compiled walk reads it
+    there).
+    """
+
+    __slots__ = ("enum_cls", "members", "name", "slot")
+
+    def __init__(self, name: str, slot: Any, enum_cls: type) -> None:
+        self.name = name
+        self.slot = slot
+        self.enum_cls = enum_cls
+        #: Each member by its value folded to lower case.
+        self.members: dict[str, Any] = {str(m.value).lower(): m for m in enum_cls}  # type: ignore[attr-defined]
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return self.slot.__get__(obj, owner)
+        except AttributeError:
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}") from None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if type(value) is str:
+            value = self.members.get(value.lower(), value)
+        self.slot.__set__(obj, value)
+
+    def __delete__(self, obj: Any) -> None:
+        try:
+            self.slot.__delete__(obj)
+        except AttributeError:
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}") from None
 
 
 def field(

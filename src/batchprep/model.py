@@ -8,6 +8,7 @@ keyword-only ``__init__``; the codecs (validate, serialize, deserialize) are gen
 from __future__ import annotations
 
 import copyreg
+import enum
 import gc
 import sys
 import threading
@@ -18,12 +19,12 @@ from batchprep import _codegen, _types, extractors, limits, service_rules, trans
 from batchprep._codegen import COLLECT, FAST, DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
-from batchprep._fields import Field, field
+from batchprep._fields import EnumAttribute, Field, field
 from batchprep._primitives import Invalid
 from batchprep._registry import every_model as _every_model
 from batchprep._registry import register_enum, registry
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
-from batchprep.redact import mask_secrets
+from batchprep.redact import mask_sas_signature, mask_secrets
 
 __all__ = ["Model", "forget_compiled", "register_enum", "registry"]
 
@@ -103,6 +104,16 @@ def _check_field(cls_name: str, name: str, f: Field) -> None:
         raise TypeError(f"{where}: {err}") from None
 
 
+def _enum_of(f: Field) -> type | None:
+    """The enum class a field's type names, when that enum is registered already (scalars only)."""
+    node = f.node
+    if isinstance(node, _types.Named):
+        found = registry.get(node.name)
+        if isinstance(found, type) and issubclass(found, enum.Enum):
+            return found
+    return None
+
+
 def _check_rules(cls_name: str, checks: Any, fields: list[Field]) -> None:
     """Each service rule's compiled form names known operations and fields, with as many as each takes."""
     names = {f.name for f in fields}
@@ -147,8 +158,14 @@ class ModelMeta(type):
             if f.wire_key in seen:
                 raise TypeError(f"{name}: fields {seen[f.wire_key]!r} and {f.name!r} share the REST key {f.wire_key!r}")
             seen[f.wire_key] = f.name
-        namespace.setdefault("__slots__", tuple(own))
+        enums = {key: enum_cls for key, f in own.items() if (enum_cls := _enum_of(f)) is not None}
+        for key, f in own.items():
+            f.slot = f"_bp_v_{key}" if key in enums and "__slots__" not in namespace else key
+        namespace.setdefault("__slots__", tuple(f.slot for f in own.values()))
         cls: Any = super().__new__(mcls, name, bases, namespace, **kwargs)
+        for key, f in own.items():
+            if f.slot != key:  # an enum field: normalised when assigned, stored in its own slot
+                type.__setattr__(cls, key, EnumAttribute(key, cls.__dict__[f.slot], enums[key]))
         _check_rules(name, cls._bp_checks, fields)
         cls._bp_fields = tuple(fields)
         # Everything batchprep later learns about the class goes into this dict, never into class
@@ -438,8 +455,10 @@ class Model(metaclass=ModelMeta):
                 continue
             if f.secret:
                 shown = "'***'"
-            elif f.redact is not None and isinstance(value, str):
-                shown = repr(f.redact(value))
+            elif isinstance(value, enum.Enum) and isinstance(value, str):
+                shown = repr(str(value.value))  # as it was written: 'admin', not <ElevationLevel.admin: 'admin'>
+            elif isinstance(value, str):  # a SAS URL can sit in any text: a command line, a value
+                shown = repr(f.redact(value) if f.redact is not None else mask_sas_signature(value))
             else:
                 shown = repr(value)
             parts.append(f"{f.name}={shown}")

@@ -25,6 +25,7 @@ from typing import Any
 
 from batchprep import _primitives, _rules, _types, durations, service_rules
 from batchprep._codegen._nodes import is_enum, is_model
+from batchprep._fields import EnumAttribute
 
 #: The plan format this module writes; the extension says which one it reads.
 ABI_VERSION = 3
@@ -150,10 +151,13 @@ def plan_of(cls: Any, building: frozenset[type] = frozenset()) -> Any:
 
 
 def _slot(cls: type, name: str) -> Any:
-    """The slot descriptor that ``cls.name`` resolves to, or None when it resolves to something else."""
+    """The slot descriptor that ``cls.name`` resolves to (the slot under an enum field's
+    `EnumAttribute`), or None when it resolves to something else."""
     for klass in cls.__mro__:
         if name in klass.__dict__:
             descr = klass.__dict__[name]
+            if type(descr) is EnumAttribute:
+                descr = descr.slot
             return descr if type(descr) is types.MemberDescriptorType else None
     return None
 

@@ -14,6 +14,7 @@ from batchprep.models.enums import (
     ErrorCategory,
     JobPreparationTaskState,
     JobReleaseTaskState,
+    RestEnum,
     TaskExecutionResult,
 )
 from batchprep.models.job import JobPreparationAndRelease
@@ -54,6 +55,7 @@ __all__ = [
     "JobReleaseTask",
     "JobReleaseTaskExecutionInformation",
     "JobReleaseTaskState",
+    "RestEnum",
     "NameValuePair",
     "ResourceFile",
     "TaskConstraints",

@@ -10,10 +10,12 @@ service) are kept and sent back as they are.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from batchprep._registry import register_enum
 
 __all__ = [
+    "RestEnum",
     "AutoUserScope",
     "ContainerHostDataPath",
     "ContainerWorkingDirectory",
@@ -25,8 +27,33 @@ __all__ = [
 ]
 
 
+class RestEnum(str, Enum):
+    """A string enum of REST values, as the Batch service spells them.
+
+    ``str()`` and ``format()`` give the REST value (``"admin"``), as for `enum.StrEnum`, and looking
+    a member up by value ignores letter case, as the service does: ``ElevationLevel("Admin")`` is
+    ``ElevationLevel.admin``. A model field typed with one of these stores the member whenever it
+    is given a known value in any letter case (other text, from a newer service, is kept as it is).
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            folded = value.lower()
+            for member in cls:
+                if member.value.lower() == folded:
+                    return member
+        return None
+
+
 @register_enum
-class ContainerWorkingDirectory(str, Enum):
+class ContainerWorkingDirectory(RestEnum):
     """Where a containerized task starts."""
 
     #: Batch's own task working directory, where the resource files were downloaded.
@@ -36,7 +63,7 @@ class ContainerWorkingDirectory(str, Enum):
 
 
 @register_enum
-class ElevationLevel(str, Enum):
+class ElevationLevel(RestEnum):
     """Whether the auto-user runs with administrator rights."""
 
     #: A standard user without elevated access.
@@ -46,7 +73,7 @@ class ElevationLevel(str, Enum):
 
 
 @register_enum
-class AutoUserScope(str, Enum):
+class AutoUserScope(RestEnum):
     """How widely an auto-user account is shared on a node."""
 
     #: A new account for this task only.
@@ -56,7 +83,7 @@ class AutoUserScope(str, Enum):
 
 
 @register_enum
-class ContainerHostDataPath(str, Enum):
+class ContainerHostDataPath(RestEnum):
     """Batch directories on the host that can be mounted into a task's container."""
 
     #: The directory shared by every task on the node.
@@ -74,7 +101,7 @@ class ContainerHostDataPath(str, Enum):
 
 
 @register_enum
-class JobPreparationTaskState(str, Enum):
+class JobPreparationTaskState(RestEnum):
     """Where a Job Preparation Task is on one node."""
 
     #: It is running (a retry or a restart after a reboot included).
@@ -84,7 +111,7 @@ class JobPreparationTaskState(str, Enum):
 
 
 @register_enum
-class JobReleaseTaskState(str, Enum):
+class JobReleaseTaskState(RestEnum):
     """Where a Job Release Task is on one node."""
 
     #: It is running (again after a reboot included).
@@ -94,7 +121,7 @@ class JobReleaseTaskState(str, Enum):
 
 
 @register_enum
-class TaskExecutionResult(str, Enum):
+class TaskExecutionResult(RestEnum):
     """How a task's run ended."""
 
     #: It exited with code 0.
@@ -104,7 +131,7 @@ class TaskExecutionResult(str, Enum):
 
 
 @register_enum
-class ErrorCategory(str, Enum):
+class ErrorCategory(RestEnum):
     """Whose side a task failure is on."""
 
     #: Something the task's author can fix: the command, a resource file's URL, an image name...
