@@ -22,12 +22,14 @@ _fraction = st.integers(0, 9_999_999).map(lambda n: f"{n:07d}".rstrip("0") or "0
 
 @st.composite
 def durations(draw: st.DrawFn) -> str:
-    """Non-negative ISO 8601 duration text in the forms the service and people write."""
-    form = draw(st.sampled_from(["dhms", "weeks", "calendar", "zero"]))
+    """Non-negative ISO 8601 duration text in the forms the service and people write.
+
+    No years or months: the service measures time limits as a fixed span, and batchprep refuses them
+    (tests/test_durations.py reads them).
+    """
+    form = draw(st.sampled_from(["dhms", "weeks", "zero"]))
     if form == "weeks":
         return f"P{draw(st.integers(0, 5000))}W"
-    if form == "calendar":
-        return f"P{draw(st.integers(0, 50))}Y{draw(st.integers(0, 11))}M"
     if form == "zero":
         return draw(st.sampled_from(["PT0S", "P0D", "PT0.0000000S"]))
     days = draw(st.none() | st.integers(0, 10**6).map(str))

@@ -144,7 +144,7 @@ def test_corpus_bodies_round_trip(path: Any) -> None:
 @pytest.mark.parametrize(
     ("task", "path", "message"),
     [
-        (JobPreparationTask(command_line="x", constraints=bp.TaskConstraints(max_wall_clock_time=300)), "/constraints/maxWallClockTime", "expected datetime.timedelta, found number 300"),  # type: ignore[arg-type]
+        (JobPreparationTask(command_line="x", constraints=bp.TaskConstraints(max_wall_clock_time=300)), "/constraints/maxWallClockTime", "expected datetime.timedelta, found number 300: pass datetime.timedelta(seconds=300) if it is a number of seconds"),  # type: ignore[arg-type]
         (JobPreparationTask(command_line=["a"]), "/commandLine", "expected str, found array ['a']"),  # type: ignore[arg-type]
         (JobPreparationTask(command_line="x", wait_for_success="true"), "/waitForSuccess", "expected bool, found string 'true'"),  # type: ignore[arg-type]
         (JobPreparationTask(command_line="x", constraints=bp.TaskConstraints(max_task_retry_count="3")), "/constraints/maxTaskRetryCount", "expected int, found string '3'"),  # type: ignore[arg-type]

@@ -281,7 +281,6 @@ def test_wrong_types_and_broken_rules_are_refused_by_both(path: str, value: Any)
         ("/userIdentity/autoUser/scope", "Pool"),  # any letter case
         ("/userIdentity/autoUser/scope", "node"),  # a value from a newer service
         ("/allowTaskPreemption", True),  # an unknown property
-        ("/constraints/maxWallClockTime", "P1Y2M"),
         ("/waitForSuccess", None),
         ("/constraints/maxTaskRetryCount", 2**31 - 1),
         ("/resourceFiles/1/filePath", "reference-data/"),  # a container source's directory

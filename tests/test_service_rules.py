@@ -227,7 +227,7 @@ MINUTE = datetime.timedelta(minutes=1)
         (bp.parse_duration("PT900S"), []),
         (15 * MINUTE + datetime.timedelta(microseconds=1), ["release-wall-clock-limit"]),
         (datetime.timedelta(hours=1), ["release-wall-clock-limit"]),
-        (bp.parse_duration("P1M"), ["release-wall-clock-limit"]),
+        (bp.parse_duration("P1M"), ["durations-fixed-span", "release-wall-clock-limit"]),
         (-MINUTE, ["durations-non-negative"]),
     ],
 )

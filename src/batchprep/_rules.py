@@ -79,9 +79,43 @@ def type_error(path: str, target: str, expected: str, found: Any, show: str = "a
         shown = f"{json_type(found)} {excerpt(found)}"
     else:  # a Python object: its repr names its type
         shown = excerpt(found)
-    return ValidationError(
-        "type", target, expected, path=path, message=f"expected {expected}, found {shown}", expected=expected, found=shown
-    )
+    message = f"expected {expected}, found {shown}"
+    if expected == "datetime.timedelta" and show == "all":
+        message += duration_fix(found)
+    return ValidationError("type", target, expected, path=path, message=message, expected=expected, found=shown)
+
+
+_UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60), ("seconds", 1))
+
+
+def timedelta_text(value: Any) -> str:
+    """The ``datetime.timedelta(...)`` that makes a value (``datetime.timedelta(minutes=5)``)."""
+    micros = round(value.total_seconds() * 1_000_000)
+    seconds, rest = divmod(abs(micros), 1_000_000)
+    parts = []
+    for unit, size in _UNITS:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{unit}={count}")
+    if rest:
+        parts.append(f"microseconds={rest}")
+    sign = "-" if micros < 0 else ""
+    return f"{sign}datetime.timedelta({', '.join(parts) or 'seconds=0'})"
+
+
+def duration_fix(found: Any) -> str:
+    """How to give a duration that was given as text or as a number, for a type error's message."""
+    from batchprep.durations import parse_duration
+
+    if isinstance(found, str):
+        try:
+            value = parse_duration(found)
+        except ValueError:
+            return ": pass a datetime.timedelta, e.g. datetime.timedelta(minutes=5)"
+        return f": pass {timedelta_text(value)}, or batchprep.parse_duration({found!r})"
+    if isinstance(found, (int, float)) and not isinstance(found, bool):
+        return f": pass datetime.timedelta(seconds={found!r}) if it is a number of seconds"
+    return ""
 
 
 def format_error(path: str, target: str, reason: str, found: Any, show: str = "all") -> ValidationError:

@@ -59,6 +59,7 @@ enum codec_op { C_SERIALIZE = 1, C_VALIDATE, C_LOAD };
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 #define MATCH_MEMORY 1024 /* strings remembered per pattern as matching */
 #define MAX_OFFSETS 4
+#define SPAN_MAX_DAYS 10675199 /* .NET's TimeSpan.MaxValue, P10675199DT2H48M5.4775807S, in whole days */
 
 typedef struct PlanObject PlanObject;
 
@@ -710,11 +711,11 @@ run_check(CheckSpec *c, PyObject *obj, Walk *w)
             if (v[i] != Py_None && !relative_path(v[i]))
                 return 0;
         return 1;
-    case OP_NON_NEGATIVE:
+    case OP_NON_NEGATIVE: /* 0 <= v, and days short of the service's longest span (the rest: Python decides) */
         for (int i = 0; i < c->n; i++)
             if (v[i] != Py_None &&
                 !((PyDelta_CheckExact(v[i]) || (PyObject *)Py_TYPE(v[i]) == wire_duration_type) &&
-                  PyDateTime_DELTA_GET_DAYS(v[i]) >= 0))
+                  PyDateTime_DELTA_GET_DAYS(v[i]) >= 0 && PyDateTime_DELTA_GET_DAYS(v[i]) < SPAN_MAX_DAYS))
                 return 0;
         return 1;
     case OP_UNIQUE: {

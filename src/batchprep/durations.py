@@ -1,13 +1,17 @@
 """ISO 8601 durations as the Batch REST API writes them (``PT1H``, ``P7D``, ``PT0.0015S``).
 
 Writing: a ``datetime.timedelta`` gets exactly the text msrest sends (``isodate.duration_isoformat``),
-produced here without isodate.  Reading: the common ``PnWnDTnHnMnS`` forms are parsed here, to the
-same values isodate gives; rarer forms (years, months, the ``PYYYY-MM-DD`` form) go to isodate, which
-is imported only then.
+produced here without isodate.  Reading: the designator forms (``PnYnMnWnDTnHnMnS``) are parsed here;
+the alternative form ``PYYYY-MM-DDThh:mm:ss`` is refused (isodate misreads short variants of it).
 
 A duration read from the wire remembers its text, so an untouched value goes back unchanged even when
 Python cannot hold it exactly: the service's "unlimited" ``P10675199DT2H48M5.4775807S`` has seven
 fractional digits, and ``PT60M`` would otherwise come back as ``PT1H``.
+
+Years and months are not fixed spans, but the Batch service (a .NET service, reading durations with
+``XmlConvert``) counts a year as 365 days and a month as 30 days.  So does batchprep: ``P1M`` is read
+as a `CalendarDuration`, a ``timedelta`` of 30 days that remembers its text.  ``validate()`` refuses
+it in a time limit all the same: ``P30M`` is thirty months, and almost always a typo for ``PT30M``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import datetime
 import re
 from typing import Any
 
-__all__ = ["WireDuration", "format_duration", "parse_duration"]
+__all__ = ["SPAN_MAX", "SPAN_MAX_TEXT", "CalendarDuration", "WireDuration", "format_duration", "parse_duration"]
 
 _ZERO = datetime.timedelta(0)
 _NUMBER = r"([0-9]+(?:[.,][0-9]+)?)"
@@ -58,6 +62,46 @@ def _rebuild(days: int, seconds: int, microseconds: int, text: str) -> WireDurat
     return WireDuration.of(datetime.timedelta(days, seconds, microseconds), text)
 
 
+class CalendarDuration(WireDuration):
+    """A duration read from text with years or months (``P1M``), counted as the Batch service counts
+    them: a year is 365 days, a month 30 days.
+
+    It is a ``timedelta`` of that length which remembers its text (and writes it back unchanged), and
+    whose ``years`` and ``months`` say what the text counted. ``validate()`` refuses one in a time
+    limit: the service measures those as a fixed span.
+    """
+
+    __slots__ = ()
+
+    @property
+    def years(self) -> float:
+        """The years the text counts (``P2Y6M``: 2)."""
+        return _calendar_parts(self.wire_text)[0]
+
+    @property
+    def months(self) -> float:
+        """The months the text counts (``P2Y6M``: 6)."""
+        return _calendar_parts(self.wire_text)[1]
+
+    def __repr__(self) -> str:
+        return f"parse_duration({self.wire_text!r})"
+
+    def __reduce__(self) -> Any:
+        return (parse_duration, (self.wire_text,))
+
+
+#: The longest span the Batch service takes (.NET's ``TimeSpan.MaxValue``), as it writes it: what a
+#: response says for a limit that was left out ("unlimited").
+SPAN_MAX_TEXT = "P10675199DT2H48M5.4775807S"
+#: The longest ``timedelta`` within it (Python cannot hold its last 0.7 of a microsecond).
+SPAN_MAX = datetime.timedelta(days=10675199, hours=2, minutes=48, seconds=5, microseconds=477580)
+
+
+def within_span_max(value: datetime.timedelta) -> bool:
+    """Whether a duration is at most the service's longest span (its own text for it included)."""
+    return value <= SPAN_MAX or (type(value) is WireDuration and value.wire_text == SPAN_MAX_TEXT)
+
+
 def format_duration(value: datetime.timedelta | Any) -> str:
     """Return the REST text of a ``datetime.timedelta`` (or an ``isodate.Duration``).
 
@@ -70,7 +114,7 @@ def format_duration(value: datetime.timedelta | Any) -> str:
         'PT0.0015S'
     """
     cls = type(value)
-    if cls is WireDuration:
+    if cls is WireDuration or cls is CalendarDuration:
         wire: str = value.wire_text  # type: ignore[union-attr]
         return wire
     if cls is datetime.timedelta:
@@ -119,10 +163,11 @@ CACHE_MAX = 4096
 
 
 def parse_duration(text: str) -> datetime.timedelta | Any:
-    """Parse ISO 8601 duration text: a `WireDuration`, or an ``isodate.Duration`` for years/months.
+    """Parse ISO 8601 duration text: a `WireDuration`, or a `CalendarDuration` for years/months.
 
     Only the designator form (``P1Y2M3DT4H5M6.5S``, ``P2W``) is read; the alternative form
-    ``PYYYY-MM-DDThh:mm:ss`` is refused.
+    ``PYYYY-MM-DDThh:mm:ss`` is refused. Years count 365 days and months 30, as the Batch service
+    counts them.
 
     Raises:
         ValueError: the text is not an ISO 8601 duration.
@@ -170,24 +215,43 @@ def _float(number: str | None) -> float:
 
 
 def _parse_rare(text: str) -> Any:
-    import isodate
-
-    if text.endswith(("P", "T")) or _CALENDAR.fullmatch(text) is None:
+    """Text with years or months, or a form the common pattern does not take (``P1.5W``...)."""
+    match = _CALENDAR.fullmatch(text)
+    if text.endswith(("P", "T")) or match is None or not any(match.groups()):
         raise ValueError(f"{text!r} is not an ISO 8601 duration (e.g. 'PT1H', 'P7D')")
+    years, months, weeks, days, hours, minutes, seconds = (_float(g) for g in match.groups())
     try:
-        value = isodate.parse_duration(text)
-    except (isodate.ISO8601Error, ValueError, OverflowError, TypeError) as err:
-        raise ValueError(f"{text!r} is not an ISO 8601 duration (e.g. 'PT1H', 'P7D')") from err
-    if isinstance(value, datetime.timedelta):
-        return WireDuration.of(value, text)
-    # An isodate.Duration (years or months) can be changed in place: keep its text with a snapshot.
-    value._bp_wire = (text, (value.years, value.months, value.tdelta))
-    return value
+        value = datetime.timedelta(
+            days=365 * years + 30 * months + 7 * weeks + days, hours=hours, minutes=minutes, seconds=seconds
+        )
+    except OverflowError:
+        raise ValueError(f"{text!r} is longer than Python's longest timedelta") from None
+    if text.startswith("-"):
+        value = _ZERO - value
+    made = (CalendarDuration if years or months else WireDuration).of(value, text)
+    return made
+
+
+def _calendar_parts(text: str) -> tuple[float, float]:
+    match = _CALENDAR.fullmatch(text)
+    if match is None:
+        return (0.0, 0.0)
+    return (_float(match.group(1)), _float(match.group(2)))
 
 
 def is_duration(value: Any) -> bool:
-    """Whether ``value`` is a Python duration batchprep can send."""
+    """Whether ``value`` is a Python duration batchprep can send: a ``timedelta`` (or an
+    ``isodate.Duration``, which msrest-based code may hold, and which ``validate()`` then judges)."""
     if isinstance(value, datetime.timedelta):
         return True
     cls = type(value)
     return cls.__name__ == "Duration" and cls.__module__.startswith("isodate")
+
+
+def calendar_text(value: Any) -> str | None:
+    """The text of a duration that counts years or months (``P30M``), or None for a fixed span."""
+    if type(value) is CalendarDuration:
+        return value.wire_text
+    if not isinstance(value, datetime.timedelta) and is_duration(value) and (value.years or value.months):
+        return format_duration(value)
+    return None

@@ -114,7 +114,7 @@ _SERVICE_RULES: dict[Callable[..., None], dict[str, Any] | None] = {
     service_rules.release_needs_preparation: {"if": _given("jobReleaseTask"), "then": _given("jobPreparationTask")},
     service_rules.resource_file_paths: None,
     service_rules.environment_names_unique: None,
-    service_rules.non_negative_durations: None,
+    service_rules.duration_spans: None,
     service_rules.release_wall_clock_limit: None,  # JSON Schema cannot compare durations
     service_rules.job_task_ids_distinct: None,
 }

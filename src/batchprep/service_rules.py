@@ -21,17 +21,18 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+from batchprep import durations
 from batchprep._registry import every_model
 from batchprep._rules import pointer
 from batchprep.durations import WireDuration
 from batchprep.errors import ValidationError
 
 __all__ = [
+    "DURATION_SPANS",
     "ENVIRONMENT_NAMES_UNIQUE",
     "INT32",
     "JOB_TASK_IDS_DISTINCT",
     "NATIVE_OPERATIONS",
-    "NON_NEGATIVE_DURATIONS",
     "RELEASE_NEEDS_PREPARATION",
     "RELEASE_WALL_CLOCK_LIMIT",
     "RESOURCE_FILE_NAME",
@@ -78,7 +79,8 @@ class ServiceRule(NamedTuple):
             ``("requires", a, b)`` (b is given when a is), ``("excludes", a, b)`` (b is not given when
             a is), ``("relative_path", a)`` (the test of ``holds``), ``("unique", items, attr)``
             (``attr`` differs across the list ``items``), ``("non_negative", a, ...)`` (a
-            ``timedelta`` of zero or more) and ``("file_name", a)`` (the text of ``a`` does not end
+            ``timedelta`` of zero or more, and of fewer days than the service's longest span: the
+            walk gives up on longer ones) and ``("file_name", a)`` (the text of ``a`` does not end
             in a directory: the walk gives up on it, whatever the other fields say). Together they
             must be at least as strict as ``holds`` (tests/test_speedups.py checks it); a rule
             without them leaves its class on the Python path.
@@ -270,22 +272,93 @@ def _negative(value: Any) -> bool:
     return False
 
 
-def non_negative_durations(obj: Any, path: str, errors: list[ValidationError]) -> None:
-    """Task time limits are not negative (the constraints of a task, the limits of a release task)."""
+def _plural(count: float, word: str) -> str:
+    number = f"{count:g}"
+    return f"{number} {word}{'' if number == '1' else 's'}"
+
+
+def calendar_message(text: str, years: float, months: float) -> str:
+    """What to say of a time limit with years or months: ``P30M`` is very likely ``PT30M``.
+
+    Examples:
+        >>> calendar_message("P30M", 0, 30)
+        'P30M is 30 months; did you mean PT30M (30 minutes)? The Batch service measures time limits as a fixed span: use days, e.g. P30D'
+        >>> calendar_message("P1Y", 1, 0)
+        'P1Y is 1 year; the Batch service measures time limits as a fixed span: use days, e.g. P365D'
+    """
+    if not years and re.fullmatch(r"[+]?P[0-9]+M", text):
+        minutes = text.replace("P", "PT", 1)
+        return (
+            f"{text} is {_plural(months, 'month')}; did you mean {minutes} ({_plural(months, 'minute')})? "
+            "The Batch service measures time limits as a fixed span: use days, e.g. P30D"
+        )
+    counted = " and ".join(
+        part for part in (_plural(years, "year") if years else "", _plural(months, "month") if months else "") if part
+    )
+    days = round(365 * years + 30 * months) or 30
+    return f"{text} is {counted}; the Batch service measures time limits as a fixed span: use days, e.g. P{days}D"
+
+
+def duration_spans(obj: Any, path: str, errors: list[ValidationError]) -> None:
+    """Task time limits are spans the service takes: not negative, no years or months, at most
+    .NET's ``TimeSpan.MaxValue`` (the constraints of a task, the limits of a release task)."""
     for name, key in (("max_wall_clock_time", "maxWallClockTime"), ("retention_time", "retentionTime")):
-        if _negative(getattr(obj, name)):
+        value = getattr(obj, name)
+        target, where = f"{type(obj).__name__}.{name}", path + pointer(key)
+        calendar = durations.calendar_text(value)
+        if calendar is not None:
+            years, months = _calendar_counts(value)
+            errors.append(
+                ValidationError(
+                    "fixed_span",
+                    target,
+                    "days",
+                    path=where,
+                    message=calendar_message(calendar, years, months),
+                    service_rule="durations-fixed-span",
+                )
+            )
+        elif _negative(value):
             errors.append(
                 ValidationError(
                     "minimum",
-                    f"{type(obj).__name__}.{name}",
+                    target,
                     "PT0S",
-                    path=path + pointer(key),
+                    path=where,
                     message="must not be negative",
                     service_rule="durations-non-negative",
                 )
             )
+        elif isinstance(value, datetime.timedelta) and not durations.within_span_max(value):
+            errors.append(
+                ValidationError(
+                    "maximum",
+                    target,
+                    durations.SPAN_MAX_TEXT,
+                    path=where,
+                    message=(
+                        f"is longer than the longest span the service takes ({durations.SPAN_MAX_TEXT}, about "
+                        "29,227 years); leave the limit out for no limit"
+                    ),
+                    service_rule="durations-maximum",
+                )
+            )
 
 
+def _calendar_counts(value: Any) -> tuple[float, float]:
+    if isinstance(value, durations.CalendarDuration):
+        return value.years, value.months
+    return float(value.years), float(value.months)  # an isodate.Duration
+
+
+def span_ok(value: Any) -> bool:
+    """The fast test of `duration_spans` for one value (None, or a fixed span in the service's range)."""
+    return value is None or (
+        type(value) in _PLAIN_DURATIONS and datetime.timedelta(0) <= value and durations.within_span_max(value)
+    )
+
+
+_PLAIN_DURATIONS = (datetime.timedelta, WireDuration)
 def _longer_than(value: Any, limit: datetime.timedelta) -> bool:
     if isinstance(value, datetime.timedelta):
         return value > limit
@@ -418,15 +491,12 @@ ENVIRONMENT_NAMES_UNIQUE = ServiceRule(
     native=(("unique", "environment_settings", "name"),),
     rule_names=("environment-names-unique",),
 )
-NON_NEGATIVE_DURATIONS = ServiceRule(
-    non_negative_durations,
-    "(({o}.max_wall_clock_time is None or type({o}.max_wall_clock_time) in _bp_plain_durations"
-    " and {o}.max_wall_clock_time >= _bp_no_time)"
-    " and ({o}.retention_time is None or type({o}.retention_time) in _bp_plain_durations"
-    " and {o}.retention_time >= _bp_no_time))",
-    _PLAIN,
+DURATION_SPANS = ServiceRule(
+    duration_spans,
+    "(_bp_span_ok({o}.max_wall_clock_time) and _bp_span_ok({o}.retention_time))",
+    {"_bp_span_ok": span_ok},
     native=(("non_negative", "max_wall_clock_time", "retention_time"),),
-    rule_names=("durations-non-negative",),
+    rule_names=("durations-non-negative", "durations-fixed-span", "durations-maximum"),
 )
 RELEASE_WALL_CLOCK_LIMIT = ServiceRule(
     release_wall_clock_limit,

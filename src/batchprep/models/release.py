@@ -65,6 +65,6 @@ class JobReleaseTask(Model):
 
     _bp_checks = (
         service_rules.ENVIRONMENT_NAMES_UNIQUE,
-        service_rules.NON_NEGATIVE_DURATIONS,
+        service_rules.DURATION_SPANS,
         service_rules.RELEASE_WALL_CLOCK_LIMIT,
     )

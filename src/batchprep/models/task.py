@@ -105,7 +105,7 @@ class TaskConstraints(Model):
         rule_names={"minimum": "retry-count-minimum", "maximum": "int32"},
     )
 
-    _bp_checks = (service_rules.NON_NEGATIVE_DURATIONS,)
+    _bp_checks = (service_rules.DURATION_SPANS,)
 
 
 class AutoUserSpecification(Model):
