@@ -41,8 +41,8 @@ BROKEN_LINES = [
     ),
     f"{BROKEN}:8:53: /constraints/maxTaskRetryCount: expected an integer, found string '3' [type]",
     (
-        f"{BROKEN}:9:3: /waitForSucess: is not a JobPreparationTask property: kept when read, left out by serialize()"
-        " (did you mean 'waitForSuccess'?) [unknown]"
+        f"{BROKEN}:9:3: /waitForSucess: is not a JobPreparationTask property: the setting will not be sent;"
+        " did you mean 'waitForSuccess'? [misspelt]"
     ),
 ]
 #: The valid example's one finding: where the files of its container source land (an info, intended).
@@ -102,7 +102,7 @@ def test_the_broken_example_lists_every_problem_exactly() -> None:
     done = run("check", BROKEN)
     assert done.returncode == 1
     assert done.stdout.splitlines() == BROKEN_LINES
-    assert done.stderr == "checked 1 file: 4 problems, 1 warning\n"
+    assert done.stderr == "checked 1 file: 5 problems\n"
 
 
 def test_json_output() -> None:
@@ -117,7 +117,7 @@ def test_json_output() -> None:
         ("/resourceFiles/1", "exactly_one_source", "error"),
         ("/constraints/maxWallClockTime", "format", "error"),
         ("/constraints/maxTaskRetryCount", "type", "error"),
-        ("/waitForSucess", "unknown", "warning"),
+        ("/waitForSucess", "misspelt", "error"),
         ("/resourceFiles/1/blobPrefix", "blob-prefix-layout", "info"),
     ]
     assert [r["file"] for r in records] == [BROKEN] * 5 + [GOOD]
@@ -145,19 +145,19 @@ def test_reading_problems_and_rule_problems_come_together(tmp_path: Path) -> Non
     )
     done = run("check", "-q", task)
     assert done.returncode == 1
-    assert [unplaced(line).removeprefix(f"{task}: ") for line in done.stdout.splitlines()] == [
+    assert [unplaced(line).removeprefix(f"{task}: ") for line in done.stdout.splitlines()] == [  # in file order
         "/commandLine: expected a string, found array ['not', 'text'] [type]",
+        "/constraints/retentionTime: not an ISO 8601 duration such as 'PT1H' or 'P7D': '1 week' [format]",
         (
             "/resourceFiles/0: needs exactly one of autoStorageContainerName, storageContainerUrl, httpUrl"
             " (found none) [exactly_one_source]"
         ),
-        "/resourceFiles/1/httpUrl: expected a string, found number [type]",
         # httpUrl is there, though unreadable: filePath is still required with it, and no "found none".
         "/resourceFiles/1/filePath: is required with httpUrl [required]",
-        "/constraints/retentionTime: not an ISO 8601 duration such as 'PT1H' or 'P7D': '1 week' [format]",
-        "/waitForSuccess: expected a boolean (true or false), found string 'yes' [type]",
+        "/resourceFiles/1/httpUrl: expected a string, found number [type]",
         "/userIdentity: takes username or autoUser, not both [mutually_exclusive]",
         "/userIdentity/username: expected a string, found number 5 [type]",
+        "/waitForSuccess: expected a boolean (true or false), found string 'yes' [type]",
     ]
 
 
@@ -168,7 +168,7 @@ def test_several_files_valid_invalid_and_missing(tmp_path: Path) -> None:
     assert done.stdout.splitlines() == [GOOD_LINE, *BROKEN_LINES]
     assert done.stderr.splitlines() == [
         f"Error: cannot read {missing}: No such file or directory",
-        "checked 2 files: 4 problems, 1 warning, 1 info; 1 file could not be read",
+        "checked 2 files: 5 problems, 1 info; 1 file could not be read",
     ]
     no_traceback(done)
 
@@ -262,7 +262,10 @@ def test_unquoted_yaml_octal_is_reported(tmp_path: Path) -> None:
     )
     done = run("check", "-q", task)
     assert done.returncode == 1
-    assert done.stdout == f"{task}:4:5: /resourceFiles/0/fileMode: expected a string, found number 493 [type]\n"
+    assert done.stdout == (
+        f"{task}:4:5: /resourceFiles/0/fileMode: expected a string, found number 493: YAML reads an unquoted 0755 as"
+        " the octal number 493; quote it: '0755' [type]\n"
+    )
 
 
 def test_yaml_syntax_errors_say_where(tmp_path: Path) -> None:

@@ -105,7 +105,7 @@ def test_a_bare_release_task_is_recognised(tmp_path: Path) -> None:
     assert run("check", "--quiet", "--as", "release", path).stdout.count("[kind]") == 0  # said only when guessed
     # Read as a preparation task, maxWallClockTime at the top level is an unknown property.
     as_preparation = run("check", "--quiet", "--as", "preparation", path)
-    assert as_preparation.returncode == 0 and "[unknown]" in as_preparation.stdout
+    assert as_preparation.returncode == 1 and "'maxWallClockTime' belongs under 'constraints'" in as_preparation.stdout
     # Without its time limits, a release body looks like a preparation task: --as release says what it is.
     short = write(tmp_path, "short.json", {"commandLine": "x", "id": "bad id"})
     forced = run("check", "--quiet", "--format", "json", "--as", "release", short)
@@ -115,11 +115,14 @@ def test_a_bare_release_task_is_recognised(tmp_path: Path) -> None:
 def test_a_job_without_tasks_has_nothing_to_check_and_a_misspelt_task_key_is_flagged(tmp_path: Path) -> None:
     job = {"id": "job", "poolInfo": {"poolId": "p"}, "jobPreparationtask": {"commandLine": "x"}}
     done = run("check", "--quiet", write(tmp_path, "job.json", job))
-    assert done.returncode == 0
-    lines = done.stdout.splitlines()
-    assert [line.split(": ", 1)[1] for line in lines] == [  # in file order
+    assert done.returncode == 1  # the misspelt task would not be sent
+    assert [line.split(": ", 1)[1] for line in done.stdout.splitlines()] == [
+        "/jobPreparationtask: is not a job property: the task in it will not be sent; write 'jobPreparationTask' [misspelt]",
+    ]
+    nothing = run("check", "--quiet", write(tmp_path, "empty.json", {"id": "job", "poolInfo": {"poolId": "p"}}))
+    assert nothing.returncode == 0
+    assert [line.split(": ", 1)[1] for line in nothing.stdout.splitlines()] == [
         "/: has no jobPreparationTask and no jobReleaseTask: nothing to check [job]",
-        "/jobPreparationtask: is not a job property batchprep checks (did you mean 'jobPreparationTask'?) [unknown]",
     ]
 
 

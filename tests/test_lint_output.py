@@ -110,7 +110,7 @@ def test_github_format_escapes_what_the_runner_reads() -> None:
     done = run("check", "-q", "--format", "github", BROKEN, GOOD)
     lines = done.stdout.splitlines()
     assert lines[0].startswith(f"::error file={BROKEN},line=2,col=3,title=batchprep pattern::/id: may contain")
-    assert lines[4].startswith(f"::warning file={BROKEN},line=9,col=3,title=batchprep unknown::/waitForSucess")
+    assert lines[4].startswith(f"::error file={BROKEN},line=9,col=3,title=batchprep misspelt::/waitForSucess")
     assert lines[5].startswith(f"::notice file={GOOD},line=22,col=7,title=batchprep BP305 blob-prefix-layout::")
     assert lines[5].endswith("(https://batchprep.readthedocs.io/en/latest/rules/#bp305-blob-prefix-layout)")
 
@@ -146,7 +146,7 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(tmp_path: Path) -> None:
         "exactly_one_source",
         "format",
         "type",
-        "unknown",
+        "misspelt",
     }
     results = sarif_run["results"]
     by_rule = {r["ruleId"]: r for r in results}

@@ -62,7 +62,7 @@ def test_check_first_stops_a_broken_task_before_anything_runs(node_dir: Path) ->
     assert done.returncode == 1
     assert done.stdout == ""
     assert "examples/broken-job-preparation-task.json:2:3: /id: may contain only letters" in done.stderr
-    assert done.stderr.splitlines()[-1] == "examples/broken-job-preparation-task.json: 4 problems: nothing was run"
+    assert done.stderr.splitlines()[-1] == "examples/broken-job-preparation-task.json: 5 problems: nothing was run"
     assert not node_dir.exists()
 
 
@@ -85,9 +85,13 @@ def test_a_job_body_has_its_problems_where_they_are(files_dir: Path, node_dir: P
             ":1:163: /jobReleaseTask/maxWallClockTime: must be at most 15 minutes (PT15M) for a Job Release Task; "
             "the service refuses longer [maximum]"
         ),
+        (
+            ":1:191: /jobReleaseTask/waitForSuccess: is not a JobReleaseTask property: the setting will not be sent;"
+            " 'waitForSuccess' belongs under 'jobPreparationTask' (/jobPreparationTask/waitForSuccess): move it there"
+            " [misplaced]"
+        ),
         ":1:246: /commonEnvironmentSettings/0/name: is required but missing [required]",
-        ":1:191: /jobReleaseTask/waitForSuccess: is not a JobReleaseTask property: kept when read, left out by serialize() [unknown]",
-        ": 3 problems: nothing was run",
+        ": 4 problems: nothing was run",
     ]
 
 

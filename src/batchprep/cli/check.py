@@ -122,20 +122,23 @@ def check(
     except ConfigError as err:
         raise click.UsageError(str(err)) from None
     found: list[Finding] = []
-    unreadable = 0
+    unreadable: list[Finding] = []  # in the machine formats too: a pipeline must not see "no problems"
     for file in files:
         try:
             data = read_bytes(file)
             found.extend(findings(file, parse(file, data, kind, waive), data, settings))
         except Unreadable as err:
-            unreadable += 1
+            unreadable.append(Finding("", err.message, "unreadable", "error", file=file))
             err.show()
-    text = FORMATS[output](found, files) if output != "text" else "\n".join(styled(f) for f in found)
+    if output == "text":
+        text = "\n".join(styled(f) for f in found)
+    else:
+        text = FORMATS[output]([*unreadable, *found], files)
     if text or output in ("json", "sarif"):
         click.echo(text)
     failed = any(settings.fails(f) for f in found)
     if not quiet:
-        _summary(found, len(files), unreadable, failed)
+        _summary(found, len(files), len(unreadable), failed)
     ctx.exit(EXIT_UNREADABLE if unreadable else 1 if failed else 0)
 
 

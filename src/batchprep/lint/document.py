@@ -10,7 +10,6 @@ not declare).  It is what `batchprep check` runs.
 from __future__ import annotations
 
 import datetime
-import difflib
 import enum
 import itertools
 from dataclasses import dataclass, field, replace
@@ -18,9 +17,9 @@ from typing import Any
 
 from batchprep import _types
 from batchprep._codegen import LoadMode, compiled
-from batchprep._rules import pointer
 from batchprep.errors import DeserializationError, ValidationError
 from batchprep.limits import size_warnings
+from batchprep.lint import spelling
 from batchprep.lint.findings import Finding
 from batchprep.model import Model, _unpack
 from batchprep.models import JobPreparationTask
@@ -130,6 +129,17 @@ def parse_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, synt
 
         try:
             return yaml.safe_load(text)
+        except yaml.composer.ComposerError as err:
+            if err.context != "expected a single document in the stream" or err.problem_mark is None:
+                raise Unparsable(_whole_document(cls, f"the text is not YAML: {err.problem}")) from None
+            second = err.problem_mark.line + 1
+            raise Unparsable(
+                _whole_document(
+                    cls,
+                    f"the file holds several YAML documents (the second starts at line {second}): batchprep reads "
+                    "one body per file; put each task in a file of its own",
+                )
+            ) from None
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
@@ -167,14 +177,24 @@ def check_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, synt
     return check(document, cls)
 
 
-def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
-    """Read and validate a parsed REST body, collecting every problem and warning.
+def check(document: Any, cls: type[Model] | None = None) -> Report:
+    """Read and validate a parsed REST body, or a model built in Python, collecting every problem and warning.
 
     Args:
-        document: The body as `json.load` (or a YAML loader) returns it. Text is not parsed here: use
+        document: The body as `json.load` (or a YAML loader) returns it, or a model (a
+            `batchprep.JobPreparationTask` built in code, say). Text is not parsed here: use
             `check_text` for that.
-        cls: The model the body is for.
+        cls: The model the body is for (`JobPreparationTask` when not given; a model's own class).
+
+    Returns:
+        The same findings `batchprep check` reports for the body: reading and rule problems,
+        misspelt properties and enum values (errors: the setting would not be sent), warnings, and
+        for a valid task what the behaviour rules say.
     """
+    if isinstance(document, Model):
+        return _judged(document, cls or type(document), _size(document))
+    if cls is None:
+        cls = JobPreparationTask
     if isinstance(document, dict):
         try:
             model = cls.deserialize(document)
@@ -183,10 +203,7 @@ def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
                 return Report(None, [_whole_document(cls, err)])
             reading = list(err.errors)
         else:
-            found = model.validate()
-            warnings = _unknown_properties(model, "") + _size(model)
-            behaviour = _behaviour(model) if not found else []
-            return Report(None if found else model, _in_document_order(cls, found), warnings, behaviour)
+            return _judged(model, cls, _size(model))
     else:
         reading = []
     # The collecting reader finds the same problems again; what is wanted here is the partial model.
@@ -194,7 +211,8 @@ def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
     partial: Model | None = compiled(cls, "load", _COLLECTING)(document, "", again)
     if partial is None:
         return Report(None, reading or again)
-    warnings = _unknown_properties(partial, "") + _size(document)
+    misspelt, notes = spelling.problems_and_warnings(partial, cls)
+    warnings = [LintWarning(*note) for note in notes] + _size(document)
     for problem in reading:
         _stand_in(partial, document, _tokens(problem.path))
     unreadable = [p.path for p in reading]
@@ -205,7 +223,17 @@ def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
             continue
         seen.add((problem.path, problem.rule))
         found.append(problem)
-    return Report(None, _in_document_order(cls, found), warnings)
+    return Report(None, _in_document_order(cls, found + misspelt), warnings)
+
+
+def _judged(model: Model, cls: type[Model], sizes: list[LintWarning]) -> Report:
+    """The report of a model read whole: its problems, the misspellings of its author, warnings, and
+    what the behaviour rules say when nothing is wrong."""
+    misspelt, notes = spelling.problems_and_warnings(model, cls)
+    found = model.validate() + misspelt
+    warnings = [LintWarning(*note) for note in notes] + sizes
+    behaviour = _behaviour(model) if not found else []
+    return Report(None if found else model, _in_document_order(cls, found), warnings, behaviour)
 
 
 def _behaviour(model: Model) -> list[Finding]:
@@ -294,40 +322,6 @@ def _stand_in_for(node: _types.TypeNode | None, resolved: dict[str, type]) -> An
             return ""
         return compiled(target, "load", _COLLECTING)({}, "", [])
     return None
-
-
-def _children(value: Any, node: _types.TypeNode | None, path: str) -> list[tuple[Model, str]]:
-    """The models inside a field's value, each with its path."""
-    if isinstance(value, Model):
-        return [(value, path)]
-    if isinstance(node, _types.ListOf) and isinstance(value, list):
-        return [c for i, item in enumerate(value) for c in _children(item, node.item, f"{path}/{i}")]
-    if isinstance(node, _types.DictOf) and isinstance(value, dict):
-        return [c for k, item in value.items() for c in _children(item, node.item, path + pointer(k))]
-    return []
-
-
-def _unknown_properties(model: Model, path: str) -> list[LintWarning]:
-    """A warning for each property the model tree keeps in `additional_properties`."""
-    cls = type(model)
-    known = [f.wire_key for f in cls._bp_fields]
-    folded = {key.lower(): key for key in known}
-    found: list[LintWarning] = []
-    for key in model.additional_properties or {}:
-        name = str(key)
-        guess = folded.get(name.lower()) or next(iter(difflib.get_close_matches(name, known, n=1)), None)
-        hint = f" (did you mean {guess!r}?)" if guess else ""
-        found.append(
-            LintWarning(
-                path + pointer(name),
-                "unknown",
-                f"is not a {cls.__name__} property: kept when read, left out by serialize(){hint}",
-            )
-        )
-    for f in cls._bp_fields:
-        for child, child_path in _children(getattr(model, f.name), f.node, path + pointer(f.wire_key)):
-            found.extend(_unknown_properties(child, child_path))
-    return found
 
 
 def _in_document_order(cls: type[Model], found: list[ValidationError]) -> list[ValidationError]:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from batchprep import service_rules
+from batchprep._rules import pointer
+from batchprep.errors import ValidationError
 from batchprep.limits import size_warnings
 from batchprep.lint.document import LintWarning, Report, Unparsable, check, parse_text
 from batchprep.model import Model
@@ -158,10 +160,12 @@ def _check_job(job: Any, prefix: str) -> Report:
         return _moved(check(job, JobPreparationAndRelease), prefix)
     tasks = {key: job[key] for key in _TASK_KEYS if key in job}
     inner = check(tasks, JobPreparationAndRelease)
-    warnings = [w for w in inner.warnings if w.rule != "size"] + _job_sizes(job, tasks) + _near_misses(job)
-    if not tasks:
+    warnings = [w for w in inner.warnings if w.rule != "size"] + _job_sizes(job, tasks)
+    misspelt = _near_misses(job)
+    if not tasks and not misspelt:
         warnings.append(LintWarning("", "job", "has no jobPreparationTask and no jobReleaseTask: nothing to check"))
-    return _moved(replace(inner, warnings=warnings), prefix)
+    model = None if misspelt else inner.model
+    return _moved(replace(inner, model=model, problems=[*misspelt, *inner.problems], warnings=warnings), prefix)
 
 
 def _moved(report: Report, prefix: str) -> Report:
@@ -187,8 +191,9 @@ def _job_sizes(job: dict[str, Any], tasks: dict[str, Any]) -> list[LintWarning]:
     return found
 
 
-def _near_misses(job: dict[str, Any]) -> list[LintWarning]:
-    """A warning for a job property that looks like a misspelt jobPreparationTask or jobReleaseTask."""
+def _near_misses(job: dict[str, Any]) -> list[ValidationError]:
+    """An error for a job property that looks like a misspelt jobPreparationTask or jobReleaseTask: that
+    task would not be sent."""
     found = []
     for key in job:
         if not isinstance(key, str) or key in _TASK_KEYS:
@@ -197,7 +202,12 @@ def _near_misses(job: dict[str, Any]) -> list[LintWarning]:
         guess = guess or next(iter(difflib.get_close_matches(key, _TASK_KEYS, n=1, cutoff=0.85)), None)
         if guess is not None:
             found.append(
-                LintWarning(f"/{key}", "unknown", f"is not a job property batchprep checks (did you mean {guess!r}?)")
+                ValidationError(
+                    "misspelt",
+                    "JobAddParameter",
+                    path=pointer(key),
+                    message=f"is not a job property: the task in it will not be sent; write {guess!r}",
+                )
             )
     return found
 

@@ -27,6 +27,7 @@ class _Place:
     start: int
     key: int | None
     chars: tuple[int, ...] | None  # for a string: the text index of each of its characters
+    end: int | None = None  # for a YAML scalar: where its text ends
 
 
 class Locator:
@@ -72,6 +73,15 @@ class Locator:
         if exact and offset is not None and place.chars is not None and 0 <= offset < len(place.chars):
             return self.position(place.chars[offset])
         return self.position(place.key if place.key is not None else place.start)
+
+
+    def source(self, path: str) -> str | None:
+        """The text a YAML scalar at a JSON pointer was written as (``0755`` for the number 493), or None."""
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in path.split("/")[1:]] if path else []
+        place = self._places.get(tuple(tokens))
+        if place is None or place.end is None:
+            return None
+        return self.text[place.start : place.end]
 
 
 # --- JSON ---------------------------------------------------------------------------------------------
@@ -178,7 +188,7 @@ def _yaml_places(text: str) -> dict[tuple[str, ...], _Place]:
             for index, item in enumerate(node.value):
                 walk(item, (*path, str(index)), None)
         else:
-            places[path] = _Place(node.start_mark.index, key, _yaml_chars(text, node))
+            places[path] = _Place(node.start_mark.index, key, _yaml_chars(text, node), node.end_mark.index)
 
     walk(root, (), None)
     return places

@@ -9,6 +9,8 @@ file's own opt-out comments, in the order of their places in the file.
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from batchprep.lint.config import Settings, opt_outs
@@ -73,14 +75,44 @@ def findings_of(
                     "", f"the opt-out comment names {name!r}, which is no rule code or name", "opt-out", "warning"
                 ).placed(file, locator.position(index) if locator else None)
             )
+    if locator is not None and syntax == "yaml":
+        found = [_yaml_number(f, locator) for f in found]
     placed = [
         f if f.rule == "opt-out" else f.placed(file, locator.locate(f.path, f.offset) if locator else None)
         for f in found
     ]
     kept = [f for f in placed if settings.reported(f, ignored)]
-    others = [f for f in kept if f.severity != "error"]
-    others.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))  # stable: code order at one place
-    return [f for f in kept if f.severity == "error"] + others
+    # Errors first, then the rest, each in the order of their places in the file (stable: at one place,
+    # in the order they were found); without positions, errors keep the document's order.
+    errors = sorted((f for f in kept if f.severity == "error"), key=_place)
+    others = sorted((f for f in kept if f.severity != "error"), key=_place)
+    return errors + others
+
+
+def _place(finding: Finding) -> tuple[bool, int, int]:
+    return (finding.line is None, finding.line or 0, finding.column or 0)
+
+
+_YAML_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_YAML_NUMBER = re.compile(r"[-+]?(?:0[xo]?)?[0-9a-fA-F_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _yaml_number(finding: Finding, locator: Locator) -> Finding:
+    """A number where text belongs: say what YAML made of the unquoted text, and how to quote it.
+
+    The trap is ``fileMode: 0755``: YAML reads an unquoted 0755 as the octal number 493.
+    """
+    if finding.rule != "type" or "expected a string, found number" not in finding.message:
+        return finding
+    raw = locator.source(finding.path)
+    if raw is None or not _YAML_NUMBER.fullmatch(raw):
+        return finding
+    if _YAML_OCTAL.fullmatch(raw):
+        number = finding.message.rpartition("found number ")[2]
+        hint = f": YAML reads an unquoted {raw} as the octal number {number}; quote it: '{raw}'"
+    else:
+        hint = f": YAML reads an unquoted {raw} as a number; quote it: '{raw}'"
+    return replace(finding, message=finding.message + hint)
 
 
 def decode(data: str | bytes) -> str | None:

@@ -28,3 +28,5 @@ class JobPreparationAndRelease(Model):
     job_release_task: JobReleaseTask | None = field("jobReleaseTask", "JobReleaseTask", default=None)
 
     _bp_checks = (service_rules.RELEASE_NEEDS_PREPARATION, service_rules.JOB_TASK_IDS_DISTINCT)
+    #: Its body is part of a larger one (a job): other keys at its top level are the job's, not misspellings.
+    _bp_part_of_a_body = True
