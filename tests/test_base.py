@@ -192,8 +192,16 @@ def test_generated_init_has_a_named_pseudo_file_and_source() -> None:
     assert init.__qualname__ == "JobPreparationTask.__init__"
     assert init.__module__ == "batchprep.models.task"
     source = inspect.getsource(init)
-    assert source.startswith("def __init__(_bp_self, *, id=_bp_default_id, command_line=_bp_MISSING, container_settings=")
-    assert "_bp_self.rerun_on_node_reboot_after_success = rerun_on_node_reboot_after_success" in source
+    assert source.startswith("def __init__(self, *, id=_bp_default_id, command_line=_bp_MISSING, container_settings=")
+    assert "self.rerun_on_node_reboot_after_success = rerun_on_node_reboot_after_success" in source
+
+
+def test_a_field_named_self_keeps_the_constructor_working() -> None:
+    class Selfish(batchprep.Model):
+        self: str | None = batchprep.field("self", "str", default=None)
+
+    assert Selfish(self="me").serialize() == {"self": "me"}
+    assert inspect.getsource(Selfish.__init__).startswith("def __init__(_bp_self, *, self=_bp_default_self")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,9 @@ Quickstart command itself is run by ``tests/test_cli.py``.
 
 Each ```python block of ``README.md`` and ``docs/*.md`` is executed in order, in one namespace per file,
 so a later block can use what an earlier one built.  Blocks that must not run (shell commands, sample
-output) are fenced as ```bash or ```text instead.
+output) are fenced as ```bash or ```text instead.  A block titled ``azure-batch 15.x``
+(```` ```python title="azure-batch 15.x" ````) needs that SDK, which cannot share this environment with
+the 14.2 oracle: tests/interop15 runs those blocks in the second environment of ``.ci/run``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ DOC_FILES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s]*)[^`]*$")
 
 
+#: The title that marks a block for the azure-batch 15.x environment.
+AZURE15 = 'title="azure-batch 15.x"'
+
+
 @dataclass(frozen=True)
 class Block:
     number: int  # 1-based, counting Python blocks only
@@ -36,8 +42,9 @@ class Block:
     source: str
 
 
-def python_blocks(text: str) -> list[Block]:
-    """The ```python fenced blocks of a Markdown text, in order, dedented to their fence."""
+def python_blocks(text: str, environment: str = "") -> list[Block]:
+    """The ```python fenced blocks of a Markdown text, in order, dedented to their fence: those of the
+    main test environment, or with ``environment="azure15"`` those titled for azure-batch 15.x."""
     blocks: list[Block] = []
     lines = text.splitlines()
     i = 0
@@ -54,7 +61,8 @@ def python_blocks(text: str) -> list[Block]:
             line = lines[j]
             body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
             j += 1
-        if info in ("python", "py", "python3"):
+        wanted = (AZURE15 in lines[i]) == (environment == "azure15")
+        if info in ("python", "py", "python3") and wanted:
             blocks.append(Block(len(blocks) + 1, i + 1, "\n".join(body) + "\n"))
         i = j + 1
     return blocks
@@ -87,10 +95,10 @@ def test_the_block_reader_sees_only_python_fences() -> None:
     assert [(b.number, b.line, b.source) for b in blocks] == [(1, 5, "x = 1\n"), (2, 9, "y = x + 1\n")]
 
 
-@pytest.mark.parametrize("path", DOC_FILES, ids=_relative)
-def test_python_examples_run(path: Path) -> None:
+def run_blocks(path: Path, environment: str = "") -> int:
+    """Run a page's Python blocks in one namespace; fail with the failing line shown. Returns how many ran."""
     name = _relative(path)
-    blocks = python_blocks(path.read_text(encoding="utf-8"))
+    blocks = python_blocks(path.read_text(encoding="utf-8"), environment)
     namespace: dict[str, object] = {"__name__": f"docs_example_{path.stem}"}
     for block in blocks:
         filename = f"{name}:block{block.number}"
@@ -107,6 +115,18 @@ def test_python_examples_run(path: Path) -> None:
                 + failure,
                 pytrace=False,
             )
+    return len(blocks)
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=_relative)
+def test_python_examples_run(path: Path) -> None:
+    run_blocks(path)
+
+
+def test_the_azure15_examples_are_kept_apart() -> None:
+    page = (ROOT / "docs" / "interop.md").read_text(encoding="utf-8")
+    assert len(python_blocks(page, "azure15")) == 2
+    assert not any("BatchJobCreateOptions" in b.source for b in python_blocks(page))
 
 
 @pytest.mark.parametrize(

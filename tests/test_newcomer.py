@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import pickle
+import re
 
 import pytest
 
@@ -65,3 +66,66 @@ def test_repr_masks_sas_signatures_in_every_text_field() -> None:
     assert "Zm9v" not in shown and "c2VjcmV0" not in shown
     assert "sv=2022-11-02&sig=***" in shown and "sp=r&sig=***" in shown
     assert task.command_line.endswith("sig=Zm9v%2Bbar\"'")  # the value itself is untouched
+
+
+# --- the comforts of a modern model library ----------------------------------------------------------
+
+
+def test_replace_makes_a_changed_copy_through_the_constructor() -> None:
+    import copy
+    import sys
+
+    task = bp.JobPreparationTask(command_line="a", id="one", additional_properties={"newer": 1})
+    other = task.replace(id="two")
+    assert (other.id, other.command_line, other.additional_properties) == ("two", "a", {"newer": 1})
+    assert task.id == "one" and other.additional_properties is not task.additional_properties
+    with pytest.raises(TypeError, match=r"got an unexpected keyword argument 'comand_line' \(did you mean 'command_line'\?\)"):
+        task.replace(comand_line="b")
+    if sys.version_info >= (3, 13):
+        assert copy.replace(task, id="three").id == "three"  # type: ignore[attr-defined]
+    assert bp.JobPreparationTask.__replace__ is bp.JobPreparationTask.replace
+
+
+def test_replace_keeps_what_the_service_set() -> None:
+    info = bp.JobPreparationTaskExecutionInformation.deserialize(
+        {"startTime": "2026-01-31T10:00:00Z", "state": "completed", "retryCount": 0, "exitCode": 1}
+    )
+    again = info.replace(exit_code=0)
+    assert again.exit_code == 0 and again.start_time == info.start_time and again.state is info.state
+
+
+def test_models_take_part_in_pattern_matching() -> None:
+    assert bp.EnvironmentSetting.__match_args__ == ("name", "value")
+    match bp.EnvironmentSetting(name="PATH", value="/opt/bin"):
+        case bp.EnvironmentSetting("PATH", value):
+            assert value == "/opt/bin"
+        case _:
+            pytest.fail("did not match")
+
+
+def test_the_constructor_signature_shows_the_real_names_annotations_and_defaults() -> None:
+    import inspect
+    import pydoc
+
+    signature = inspect.signature(bp.EnvironmentSetting)
+    assert str(signature) == (
+        "(*, name: str, value: str | None = None, additional_properties: dict[str, typing.Any] | None = None) -> None"
+    )
+    parameters = inspect.signature(bp.JobPreparationTask).parameters
+    assert list(parameters)[:3] == ["id", "command_line", "container_settings"]
+    assert parameters["command_line"].default is inspect.Parameter.empty  # required
+    assert parameters["resource_files"].annotation == list[bp.ResourceFile] | None
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
+    assert not any(name.startswith("_bp") for name in parameters)
+    init = inspect.signature(bp.EnvironmentSetting.__init__)
+    assert list(init.parameters)[:3] == ["self", "name", "value"]
+    assert init.parameters["name"].annotation == "str"
+    text = pydoc.render_doc(bp.EnvironmentSetting, renderer=pydoc.plaintext)
+    page = " ".join(re.sub(r"^ \|", "", text, flags=re.MULTILINE).split())  # without pydoc's margin
+    assert "EnvironmentSetting(*, name: str, value: str | None = None," in page.replace("( *", "(*")  # one line or several
+
+
+def test_a_model_left_inside_an_azure_batch_15_model_says_to_convert_it() -> None:
+    # azure-batch 15.x models write the values they hold with as_dict(exclude_readonly=...).
+    with pytest.raises(TypeError, match=r"inside an azure-batch 15\.x model.*batchprep\.interop\.to_batch_v15\(\)"):
+        bp.EnvironmentSetting(name="A").as_dict(exclude_readonly=True)

@@ -53,7 +53,7 @@ class Field:
 
     __slots__ = (
         "key", "type_text", "default", "rules", "service_rules", "rule_names", "messages", "secret", "redact", "xml",
-        "name", "owner", "node", "wire_key", "slot",
+        "name", "owner", "node", "wire_key", "slot", "annotation",
     )
 
     def __init__(
@@ -87,6 +87,8 @@ class Field:
         #: The slot that holds the value: the field's name, or for an enum field the slot under its
         #: `EnumAttribute`.
         self.slot = ""
+        #: The annotation the class wrote for it (text under ``from __future__ import annotations``).
+        self.annotation: Any = None
 
     def __repr__(self) -> str:
         return f"Field({self.name or '?'!s} <-> {self.key!r}: {self.type_text})"

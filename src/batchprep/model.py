@@ -19,7 +19,7 @@ from batchprep import _codegen, _types, extractors, limits, service_rules, trans
 from batchprep._codegen import COLLECT, FAST, DumpMode, LoadMode, compiled
 from batchprep._codegen import init as _init
 from batchprep._codegen._source import build
-from batchprep._fields import EnumAttribute, Field, field
+from batchprep._fields import MISSING, EnumAttribute, Field, field
 from batchprep._primitives import Invalid
 from batchprep._registry import every_model as _every_model
 from batchprep._registry import register_enum, registry
@@ -31,6 +31,7 @@ __all__ = ["Model", "forget_compiled", "register_enum", "registry"]
 _RESERVED = frozenset(
     {
         "additional_properties",
+        "replace",
         "serialize",
         "deserialize",
         "as_dict",
@@ -148,9 +149,11 @@ class ModelMeta(type):
         for base in reversed(bases):
             for f in getattr(base, "_bp_fields", ()):
                 inherited = [g for g in inherited if g.name != f.name] + [f]
+        annotations = namespace.get("__annotations__", {})
         for key, f in own.items():
             _check_field(name, key, f)
             f.name, f.owner = key, name
+            f.annotation = annotations.get(key)
             f.wire_key = transformers.split_rest_key(f.key)[0]
         fields = [f for f in inherited if f.name not in own] + list(own.values())
         seen: dict[str, str] = {}
@@ -162,6 +165,7 @@ class ModelMeta(type):
         for key, f in own.items():
             f.slot = f"_bp_v_{key}" if key in enums and "__slots__" not in namespace else key
         namespace.setdefault("__slots__", tuple(f.slot for f in own.values()))
+        namespace.setdefault("__match_args__", tuple(f.name for f in fields if f.in_init))
         cls: Any = super().__new__(mcls, name, bases, namespace, **kwargs)
         for key, f in own.items():
             if f.slot != key:  # an enum field: normalised when assigned, stored in its own slot
@@ -180,6 +184,8 @@ class ModelMeta(type):
         if "__init__" not in namespace:
             source, ns = _init.generate(cls, fields)
             cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create a {name}."})["__init__"]
+            cls.__init__.__annotations__ = {f.name: f.annotation for f in fields if f.in_init and f.annotation is not None}
+
         # What copy and pickle would otherwise store on the class at first use (and so change it).
         copyreg._slotnames(cls)  # type: ignore[attr-defined]
         if any(isinstance(base, ModelMeta) for base in bases):
@@ -187,6 +193,42 @@ class ModelMeta(type):
             _every_model.add(cls)
         result: ModelMeta = cls
         return result
+
+
+    @property
+    def __signature__(cls) -> Any:
+        """The constructor's signature, for `inspect.signature` and `help`: every keyword with its
+        annotation and default (built on first use: `inspect` is not needed to import batchprep)."""
+        import inspect
+
+        hints = _type_hints(cls)
+        empty = inspect.Parameter.empty
+        params = [
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=empty if f.default is MISSING else f.default,
+                annotation=hints.get(f.name, f.annotation if f.annotation is not None else empty),
+            )
+            for f in cls.__dict__.get("_bp_fields", ())
+            if f.in_init
+        ]
+        extra = dict[str, Any] | None
+        params.append(inspect.Parameter("additional_properties", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=extra))
+        return inspect.Signature(params, return_annotation=None)
+
+
+def _type_hints(cls: type) -> dict[str, Any]:
+    """The class's annotations evaluated where it was defined; the text of those that cannot be."""
+    import typing
+
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - a name defined later, or not at all: show the text instead
+        found: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            found.update(klass.__dict__.get("__annotations__", {}))
+        return found
 
 
 class Model(metaclass=ModelMeta):
@@ -388,6 +430,11 @@ class Model(metaclass=ModelMeta):
     def _bp_dump(self, keep_readonly: bool, key_transformer: Any, options: dict[str, Any]) -> Any:
         is_xml = options.pop("is_xml", None)
         additional = options.pop("send_additional_properties", None)
+        if "exclude_readonly" in options:  # an azure-batch 15.x model writing the values it holds
+            raise TypeError(
+                f"a batchprep {type(self).__name__} is inside an azure-batch 15.x model, which writes only its own "
+                "models: convert it first with batchprep.interop.to_batch_v15()"
+            )
         if options:
             raise TypeError(
                 f"unexpected keyword argument {next(iter(options))!r} "
@@ -438,6 +485,31 @@ class Model(metaclass=ModelMeta):
         return _finish(cls, "custom", document, list(key_extractors))
 
     # --- Python protocol ------------------------------------------------------------------------
+
+    def replace(self: _M, **changes: Any) -> _M:
+        """A new model with the same values but ``changes``, made by the constructor.
+
+        The copy is shallow, as `dataclasses.replace`'s: lists and nested models are shared with this
+        one. A misspelt or read-only name raises `TypeError`, as the constructor does; values set
+        by the service (read-only fields) are kept. ``copy.replace(model, ...)`` calls this (Python
+        3.13 and later).
+
+        Examples:
+            >>> from batchprep import EnvironmentSetting
+            >>> EnvironmentSetting(name="A", value="1").replace(value="2")
+            EnvironmentSetting(name='A', value='2')
+        """
+        cls = type(self)
+        given: dict[str, Any] = {f.name: getattr(self, f.name, None) for f in cls._bp_fields if f.in_init}
+        extra = getattr(self, "_bp_extra", None)
+        given["additional_properties"] = dict(extra) if extra else None
+        made = cls(**{**given, **changes})
+        for f in cls._bp_fields:
+            if not f.in_init and hasattr(self, f.name):
+                setattr(made, f.name, getattr(self, f.name))
+        return made
+
+    __replace__ = replace
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, self.__class__):

@@ -48,8 +48,10 @@ def generate(cls: type, fields: list[Field]) -> tuple[str, dict[str, Any]]:
             params.append(f"{f.name}=_bp_default_{f.name}")
     params.append("additional_properties=None")
     ns["_bp_known"] = [f.name for f in fields if f.in_init] + ["additional_properties"]
+    # `self` as Python users know it, unless a field takes that name.
+    me = "_bp_self" if any(f.name == "self" for f in fields) else "self"
     lines = Lines()
-    lines.add(f"def __init__(_bp_self, *, {', '.join(params)}, **_bp_unknown):")
+    lines.add(f"def __init__({me}, *, {', '.join(params)}, **_bp_unknown):")
     with lines.indent():
         lines.add("if _bp_unknown:")
         lines.add("    _bp_reject_unknown(_bp_cls_name, _bp_known, _bp_unknown)")
@@ -58,13 +60,13 @@ def generate(cls: type, fields: list[Field]) -> tuple[str, dict[str, Any]]:
             lines.add(f"    _bp_reject_missing(_bp_cls_name, {{{', '.join(f'{name!r}: {name}' for name in required)}}})")
         for f in fields:
             if f.in_init:
-                lines.add(f"_bp_self.{f.name} = {f.name}")
+                lines.add(f"{me}.{f.name} = {f.name}")
             elif f.constant:
                 ns[f"_bp_default_{f.name}"] = f.default
-                lines.add(f"_bp_self.{f.name} = _bp_default_{f.name}")
+                lines.add(f"{me}.{f.name} = _bp_default_{f.name}")
             else:
-                lines.add(f"_bp_self.{f.name} = None")
+                lines.add(f"{me}.{f.name} = None")
         lines.add(
-            "_bp_self._bp_extra = None if additional_properties is None else dict(additional_properties)"
+            f"{me}._bp_extra = None if additional_properties is None else dict(additional_properties)"
         )
     return lines.source(), ns
