@@ -431,7 +431,12 @@ def _sessions(markdown: str) -> list[tuple[str, str]]:
     return sessions
 
 
-SESSIONS = _sessions((ROOT / "docs" / "cli.md").read_text(encoding="utf-8"))
+#: The sessions of the command line page and of the newcomer's walk-through.
+SESSIONS = [
+    session
+    for page in ("cli.md", "first-task.md")
+    for session in _sessions((ROOT / "docs" / page).read_text(encoding="utf-8"))
+]
 
 
 def test_the_cli_page_has_sessions() -> None:

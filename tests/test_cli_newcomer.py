@@ -212,3 +212,20 @@ def _with(body: dict[str, object], place: str, value: object) -> dict[str, objec
         here = here.setdefault(name, {})  # type: ignore[assignment]
     here[key] = value
     return body
+
+
+def test_the_walk_through_shows_the_files_it_checks() -> None:
+    """docs/first-task.md: each YAML block titled with a file's name is that file (its sessions run in test_cli)."""
+    from test_cli import ROOT, SESSIONS
+
+    page = (ROOT / "docs" / "first-task.md").read_text(encoding="utf-8")
+    shown = dict(re.findall(r'^```yaml title="([^"]+)"\n(.*?)^```$', page, flags=re.MULTILINE | re.DOTALL))
+    assert sorted(shown) == ["examples/first-task/task-with-mistakes.yaml", "examples/first-task/task.yaml"]
+    for name, text in shown.items():
+        assert (ROOT / name).read_text(encoding="utf-8") == text, name
+    assert [c for c, _ in SESSIONS if "first-task" in c] == [
+        "batchprep check examples/first-task/task-with-mistakes.yaml",
+        "batchprep check examples/first-task/task-two-fixed.yaml",
+        "batchprep check examples/first-task/task.yaml",
+        "batchprep render --compact examples/first-task/task.yaml",
+    ]

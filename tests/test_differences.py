@@ -279,3 +279,26 @@ def test_timestamps_carry_standard_time_zones() -> None:
     assert ours.end_time is not None and ours.end_time.tzinfo is datetime.timezone.utc
     assert eval(repr(ours.start_time), {"datetime": datetime}) == ours.start_time  # the repr evaluates back
     assert ours.serialize() == theirs.serialize()
+
+
+def test_an_enum_value_in_another_letter_case_becomes_the_member() -> None:
+    theirs = az.AutoUserSpecification(elevation_level="Admin")
+    assert theirs.elevation_level == "Admin" and theirs != az.AutoUserSpecification(elevation_level="admin")
+    ours = bp.AutoUserSpecification(elevation_level="Admin")
+    assert ours.elevation_level is bp.ElevationLevel.admin and ours == bp.AutoUserSpecification(elevation_level="admin")
+
+
+def test_years_and_months_are_a_fixed_span_refused_as_time_limits() -> None:
+    theirs = az.TaskConstraints.deserialize({"maxWallClockTime": "P30M"})
+    assert theirs.max_wall_clock_time.months == 30 and theirs.serialize() == {"maxWallClockTime": "P30M"}
+    ours = bp.TaskConstraints.deserialize({"maxWallClockTime": "P30M"})
+    assert isinstance(ours.max_wall_clock_time, datetime.timedelta) and ours.max_wall_clock_time.days == 900
+    assert [e.rule for e in ours.validate()] == ["fixed_span"]
+    assert ours.serialize(waive="durations-fixed-span") == {"maxWallClockTime": "P30M"}
+
+
+def test_a_time_limit_longer_than_the_service_takes_is_refused() -> None:
+    longest = datetime.timedelta(days=999_999_999)
+    assert az.TaskConstraints(max_wall_clock_time=longest).serialize()  # sent, and refused by the service
+    with pytest.raises(SerializationError, match="longer than the longest span the service takes"):
+        bp.TaskConstraints(max_wall_clock_time=longest).serialize()

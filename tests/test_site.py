@@ -51,3 +51,13 @@ def test_mkdocs_build_is_strict_clean(tmp_path: Path) -> None:
     assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
     assert (tmp_path / "site" / "index.html").is_file()
     assert (tmp_path / "site" / "api" / "index.html").is_file()
+    page = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
+    # Each model attribute shows its REST key beside its Python name (docs/_hooks/rest_keys.py), and the
+    # private base of the errors stays out of sight.
+    import batchprep
+
+    for name in batchprep.__all__:
+        for f in getattr(getattr(batchprep, name), "_bp_fields", ()):
+            assert f"REST key <code>{f.wire_key}</code>" in page, f"{name}.{f.name} has no REST key in the API reference"
+    assert "_ErrorList" not in page
+    assert 'id="__search"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")  # the site has search
