@@ -68,6 +68,16 @@ def test_size_warnings_point_into_the_task_they_are_about() -> None:
     assert [(w.path, w.rule) for w in report.warnings] == [("/jobPreparationTask/resourceFiles", "size")]
 
 
+@pytest.mark.parametrize("kind", ["preparation", "job"])
+def test_the_behaviour_rules_run_unless_left_out(kind: str) -> None:
+    task = {"commandLine": "/bin/sh -c 'curl $URL | tar x'", "constraints": {"maxTaskRetryCount": -1}}
+    document = task if kind == "preparation" else {"id": "j", "jobPreparationTask": task}
+    full, bare = check_body(document), check_body(document, behaviour=False)
+    assert full.behaviour and full.ok
+    assert bare.behaviour == []
+    assert (bare.problems, bare.warnings, bare.model) == (full.problems, full.warnings, full.model)
+
+
 def test_a_waived_problem_leaves_a_model_to_send() -> None:
     release = {"commandLine": "x", "maxWallClockTime": "PT1H"}
     assert check_body(release).model is None

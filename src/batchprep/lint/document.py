@@ -167,13 +167,15 @@ def check_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, synt
     return check(document, cls)
 
 
-def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
+def check(document: Any, cls: type[Model] = JobPreparationTask, *, behaviour: bool = True) -> Report:
     """Read and validate a parsed REST body, collecting every problem and warning.
 
     Args:
         document: The body as `json.load` (or a YAML loader) returns it. Text is not parsed here: use
             `check_text` for that.
         cls: The model the body is for.
+        behaviour: Also run the behaviour rules on a body without problems (`Report.behaviour`);
+            `batchprep run`, which reports problems and warnings only, leaves them out.
     """
     if isinstance(document, dict):
         try:
@@ -185,8 +187,8 @@ def check(document: Any, cls: type[Model] = JobPreparationTask) -> Report:
         else:
             found = model.validate()
             warnings = _unknown_properties(model, "") + _size(model)
-            behaviour = _behaviour(model) if not found else []
-            return Report(None if found else model, _in_document_order(cls, found), warnings, behaviour)
+            rules = _behaviour(model) if behaviour and not found else []
+            return Report(None if found else model, _in_document_order(cls, found), warnings, rules)
     else:
         reading = []
     # The collecting reader finds the same problems again; what is wanted here is the partial model.

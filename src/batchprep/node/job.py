@@ -173,7 +173,7 @@ def check_job_document(document: Any) -> JobReport:
         The report: every problem (which stops the run) and warning, with JSON pointers into the
         document as given.
     """
-    report = check_body(document)
+    report = check_body(document, behaviour=False)  # a run reports problems and warnings, not the rules
     problems, warnings = list(report.problems), list(report.warnings)
     if report.kind == "release":
         problems.append(
