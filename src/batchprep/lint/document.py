@@ -186,7 +186,9 @@ def check(document: Any, cls: type[Model] = JobPreparationTask, *, behaviour: bo
             reading = list(err.errors)
         else:
             found = model.validate()
-            warnings = _unknown_properties(model, "") + _size(model)
+            # A valid model is measured in the body the plain writer writes, trusting the check just made:
+            # as_dict() would first generate a checking writer for every class, for this one measurement.
+            warnings = _unknown_properties(model, "") + _size(model if found else model._bp_dump(False, None, {}))
             rules = _behaviour(model) if behaviour and not found else []
             return Report(None if found else model, _in_document_order(cls, found), warnings, rules)
     else:
