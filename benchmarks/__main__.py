@@ -256,8 +256,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=0.1, help="seconds spent per timed batch (0.1)")
     parser.add_argument("--scaling", action="store_true", help="also time N = 10 … 100,000 and report time per resource file")
     parser.add_argument("--plot", metavar="PNG", help="with --scaling: write the scaling plot here")
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="instead: time the batchprep command (--version, check, run of a `true` task) against `true`, "
+        "with hyperfine when it is on PATH (needs no bench extra)",
+    )
+    parser.add_argument("--runs", type=int, default=60, help="with --cli: timed runs of each command (60)")
+    parser.add_argument("--warmup", type=int, default=5, help="with --cli: warm-up runs of each command (5)")
+    parser.add_argument("--no-hyperfine", action="store_true", help="with --cli: time the commands here even with hyperfine")
     args = parser.parse_args(argv)
 
+    if args.cli:
+        from benchmarks import cli
+
+        return cli.main(args.runs, args.warmup, use_hyperfine=not args.no_hyperfine)
     print(environment())
     print(f"payload: N = {args.n}; best of {args.rounds} interleaved rounds\n")
     best = timings(args.n, args.rounds, args.budget)
