@@ -437,6 +437,20 @@ def test_help_lists_every_command_without_importing_one() -> None:
     assert [line.split()[0] for line in commands] == ["check", "example", "render", "rules", "run", "schema", "status"]
 
 
+def test_the_command_leaves_its_objects_to_the_operating_system() -> None:
+    """main() ends the process with the imports' objects frozen: Python's shutdown does not collect them."""
+    code = (
+        "import gc\n"
+        "from batchprep.cli import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit as end:\n"
+        "    print(end.code, gc.get_freeze_count() > 1000)\n"
+    )
+    done = run(python=[sys.executable, "-c", code])
+    assert done.stdout.splitlines() == [f"batchprep {__version__}", "0 True"]
+
+
 def test_an_unknown_option_is_a_usage_error() -> None:
     done = run("check", "--colour", GOOD)
     assert done.returncode == 2
