@@ -162,7 +162,7 @@ def plural(count: int, word: str) -> str:
 
 
 def _table() -> dict[str, tuple[str, str]]:
-    from batchprep.cli import COMMANDS  # the package's table of commands, defined once this module is loaded
+    from batchprep.cli import COMMANDS  # the package defines it after importing this module
 
     return COMMANDS
 
