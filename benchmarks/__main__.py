@@ -6,7 +6,6 @@ import argparse
 import gc
 import importlib
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -14,10 +13,9 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from benchmarks import payload
+from benchmarks import machine, payload
 
 LIBRARIES = ("batchprep", "msrest", "pydantic", "msgspec")
 OPERATIONS = ("serialize", "deserialize", "validate", "as_dict", "from_dict", "construct")
@@ -235,15 +233,8 @@ def environment() -> str:
 
     import batchprep
 
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     return (
-        f"{date.today().isoformat()}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
-        f"Python {platform.python_version()}; batchprep {batchprep.__version__}, msrest {msrest.__version__}, "
+        f"{machine.describe()}; batchprep {batchprep.__version__}, msrest {msrest.__version__}, "
         f"azure-batch {azure.batch.__version__ if hasattr(azure.batch, '__version__') else '14.2.0'}, "
         f"pydantic {pydantic.VERSION}, msgspec {msgspec.__version__}"
     )

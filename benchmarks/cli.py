@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shlex
 import shutil
 import statistics
@@ -27,8 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
+
+from benchmarks import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The target of the local-node issue: `batchprep run` of a `true` task at most this much slower
@@ -134,20 +134,14 @@ def by_itself(place: Path, runs: int, warmup: int) -> Stats:
     }
 
 
-def machine() -> str:
-    """The date, machine, Python, whether the task switches accounts, and the load average."""
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    root = " as root (the task runs as 'nobody')" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
-    return (
-        f"{date.today().isoformat()}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
-        f"Python {platform.python_version()}{root}; load average {load}"
-    )
+def _load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def environment() -> str:
+    """The date, machine and Python, whether the task switches accounts, and the load average."""
+    root = " as root (the task runs as 'nobody')" if os.geteuid() == 0 else ""
+    return f"{machine.describe()}{root}; load average {_load_average()}"
 
 
 def table(stats: Stats) -> str:
@@ -168,7 +162,7 @@ def table(stats: Stats) -> str:
 
 
 def main(runs: int, warmup: int, use_hyperfine: bool = True) -> int:
-    print(machine())
+    print(environment())
     hyperfine = shutil.which("hyperfine") if use_hyperfine else None
     with tempfile.TemporaryDirectory(prefix="batchprep-bench-") as name:
         place = Path(name)
@@ -179,7 +173,8 @@ def main(runs: int, warmup: int, use_hyperfine: bool = True) -> int:
             print("  " + shlex.join(argv))
         else:
             stats = by_itself(place, runs, warmup)
-            print(f"timed here (no hyperfine on PATH), {runs} interleaved rounds after {warmup} warm-up rounds")
-        print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+            why = "no hyperfine on PATH" if use_hyperfine else "--no-hyperfine"
+            print(f"timed here ({why}), {runs} interleaved rounds after {warmup} warm-up rounds")
+        print(f"load average after: {_load_average()}\n")
     print(table(stats))
     return 0

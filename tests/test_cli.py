@@ -451,6 +451,20 @@ def test_the_command_leaves_its_objects_to_the_operating_system() -> None:
     assert done.stdout.splitlines() == [f"batchprep {__version__}", "0 True"]
 
 
+def test_the_command_line_benchmark_runs() -> None:
+    """`python -m benchmarks --cli` times each command (no timing is asserted: speed lives in the docs)."""
+    done = run(python=[sys.executable, "-m", "benchmarks", "--cli", "--runs", "1", "--warmup", "0", "--no-hyperfine"])
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(" | ")[0] for line in done.stdout.splitlines() if line.startswith("| `")]
+    assert rows == [
+        "| `true`",
+        "| `batchprep --version`",
+        "| `batchprep check examples/job-preparation-task.json`",
+        "| `batchprep run true.json --node-dir NODE --job-id bench`",
+    ]
+    assert "overhead of `batchprep run` over `true`: median " in done.stdout
+
+
 def test_an_unknown_option_is_a_usage_error() -> None:
     done = run("check", "--colour", GOOD)
     assert done.returncode == 2
