@@ -372,7 +372,8 @@ def test_help_has_examples() -> None:
 
 #: What `batchprep run` of a task without resource files has no use for: the behaviour rules and the
 #: shell-script reader under them, the other commands, the schema, TOML settings, the HTTP and TLS
-#: stack and the storage client (resource files only), and the time parser strptime imports.
+#: stack and the storage client (resource files only), the time parser strptime imports, and shutil
+#: with the compression modules it imports (container engines and reimages only).
 NOT_FOR_RUN = (
     "batchprep.lint.rules",
     "batchprep.cmdline.script",
