@@ -6,7 +6,6 @@ import argparse
 import gc
 import importlib
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -14,10 +13,9 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from benchmarks import payload
+from benchmarks import machine, payload
 
 LIBRARIES = ("batchprep", "msrest", "pydantic", "msgspec")
 OPERATIONS = ("serialize", "deserialize", "validate", "as_dict", "from_dict", "construct")
@@ -235,15 +233,8 @@ def environment() -> str:
 
     import batchprep
 
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     return (
-        f"{date.today().isoformat()}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
-        f"Python {platform.python_version()}; batchprep {batchprep.__version__}, msrest {msrest.__version__}, "
+        f"{machine.describe()}; batchprep {batchprep.__version__}, msrest {msrest.__version__}, "
         f"azure-batch {azure.batch.__version__ if hasattr(azure.batch, '__version__') else '14.2.0'}, "
         f"pydantic {pydantic.VERSION}, msgspec {msgspec.__version__}"
     )
@@ -256,8 +247,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=0.1, help="seconds spent per timed batch (0.1)")
     parser.add_argument("--scaling", action="store_true", help="also time N = 10 … 100,000 and report time per resource file")
     parser.add_argument("--plot", metavar="PNG", help="with --scaling: write the scaling plot here")
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="instead: time the batchprep command (--version, check, run of a `true` task) against `true`, "
+        "with hyperfine when it is on PATH (needs no bench extra)",
+    )
+    parser.add_argument("--runs", type=int, default=60, help="with --cli: timed runs of each command (60)")
+    parser.add_argument("--warmup", type=int, default=5, help="with --cli: warm-up runs of each command (5)")
+    parser.add_argument("--no-hyperfine", action="store_true", help="with --cli: time the commands here even with hyperfine")
     args = parser.parse_args(argv)
 
+    if args.cli:
+        from benchmarks import cli
+
+        return cli.main(args.runs, args.warmup, use_hyperfine=not args.no_hyperfine)
     print(environment())
     print(f"payload: N = {args.n}; best of {args.rounds} interleaved rounds\n")
     best = timings(args.n, args.rounds, args.budget)

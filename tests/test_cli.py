@@ -401,6 +401,73 @@ def test_help_everywhere_with_examples(command: list[str]) -> None:
     assert run(*command, "-h").stdout == done.stdout
 
 
+def test_the_command_table_is_the_commands() -> None:
+    """`batchprep.cli.COMMANDS` names every command, its module and its short help as click makes it."""
+    import importlib
+
+    import click
+
+    from batchprep.cli import COMMANDS
+
+    for module in {module for module, _ in COMMANDS.values()}:
+        importlib.import_module(module)
+    assert sorted(cli.commands) == sorted(COMMANDS)
+    for name, (module, summary) in COMMANDS.items():
+        command = cli.commands[name]
+        assert command.callback is not None and command.callback.__module__ == module, name
+        listed = click.Command(name, help=summary)  # what the listing shows before the module is imported
+        for limit in range(1, 130):
+            assert listed.get_short_help_str(limit) == command.get_short_help_str(limit), (name, limit)
+
+
+def test_help_lists_every_command_without_importing_one() -> None:
+    code = (
+        "import sys, importlib\n"
+        "from batchprep.cli import COMMANDS, cli\n"
+        "cli.main(['--help'], prog_name='batchprep', standalone_mode=False)\n"
+        "commands = [m for m in sys.modules if m.startswith('batchprep.cli.') and m != 'batchprep.cli._app']\n"
+        "print('imported:', sorted(commands))\n"
+        "for module, _ in COMMANDS.values(): importlib.import_module(module)\n"
+        "cli.main(['--help'], prog_name='batchprep', standalone_mode=False)\n"
+    )
+    done = run(python=[sys.executable, "-c", code])
+    assert done.returncode == 0, done.stderr
+    lazy, _, rest = done.stdout.partition("imported: ")
+    modules, _, loaded = rest.partition("\n")
+    assert modules == "[]"
+    assert lazy == loaded  # the same listing as with every command loaded
+    commands = lazy.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in commands] == ["check", "example", "render", "rules", "run", "schema", "status"]
+
+
+def test_the_command_leaves_its_objects_to_the_operating_system() -> None:
+    """main() ends the process with the imports' objects frozen: Python's shutdown does not collect them."""
+    code = (
+        "import gc\n"
+        "from batchprep.cli import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit as end:\n"
+        "    print(end.code, gc.get_freeze_count() > 1000)\n"
+    )
+    done = run(python=[sys.executable, "-c", code])
+    assert done.stdout.splitlines() == [f"batchprep {__version__}", "0 True"]
+
+
+def test_the_command_line_benchmark_runs() -> None:
+    """`python -m benchmarks --cli` times each command (no timing is asserted: speed lives in the docs)."""
+    done = run(python=[sys.executable, "-m", "benchmarks", "--cli", "--runs", "1", "--warmup", "0", "--no-hyperfine"])
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(" | ")[0] for line in done.stdout.splitlines() if line.startswith("| `")]
+    assert rows == [
+        "| `true`",
+        "| `batchprep --version`",
+        "| `batchprep check examples/job-preparation-task.json`",
+        "| `batchprep run true.json --node-dir NODE --job-id bench`",
+    ]
+    assert "overhead of `batchprep run` over `true`: median " in done.stdout
+
+
 def test_an_unknown_option_is_a_usage_error() -> None:
     done = run("check", "--colour", GOOD)
     assert done.returncode == 2

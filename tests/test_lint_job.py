@@ -8,6 +8,7 @@ import pytest
 
 from batchprep import JobPreparationAndRelease, JobPreparationTask, JobReleaseTask
 from batchprep.example import example_body
+from batchprep.limits import size_warnings
 from batchprep.lint import check_body, check_body_text, kind_of
 
 
@@ -66,6 +67,27 @@ def test_size_warnings_point_into_the_task_they_are_about() -> None:
     report = check_body(job)
     assert report.ok
     assert [(w.path, w.rule) for w in report.warnings] == [("/jobPreparationTask/resourceFiles", "size")]
+
+
+def test_a_task_is_measured_as_the_body_it_sends() -> None:
+    """Size warnings of a valid task measure the body batchprep sends, as `size_warnings` of its model does."""
+    files = [{"httpUrl": f"https://acct.blob.core.windows.net/c/{'x' * 90}/{i}", "filePath": f"f{i}"} for i in range(300)]
+    task = {"commandLine": "x", "resourceFiles": files, "constraints": {"maxWallClockTime": "PT60M"}}
+    report = check_body(task)
+    assert report.ok and report.model is not None
+    expected = [(w.path, w.message) for w in size_warnings(report.model)]
+    assert [(w.path, w.message) for w in report.warnings if w.rule == "size"] == expected
+    assert expected and expected[0][0] == "/resourceFiles"
+
+
+@pytest.mark.parametrize("kind", ["preparation", "job"])
+def test_the_behaviour_rules_run_unless_left_out(kind: str) -> None:
+    task = {"commandLine": "/bin/sh -c 'curl $URL | tar x'", "constraints": {"maxTaskRetryCount": -1}}
+    document = task if kind == "preparation" else {"id": "j", "jobPreparationTask": task}
+    full, bare = check_body(document), check_body(document, behaviour=False)
+    assert full.behaviour and full.ok
+    assert bare.behaviour == []
+    assert (bare.problems, bare.warnings, bare.model) == (full.problems, full.warnings, full.model)
 
 
 def test_a_waived_problem_leaves_a_model_to_send() -> None:

@@ -372,3 +372,42 @@ def test_reboot_and_reimage_from_the_command_line(files_dir: Path, node_dir: Pat
 def test_help_has_examples() -> None:
     done = run_cli("run", "--help")
     assert done.returncode == 0 and "Examples:" in done.stdout and "--check-idempotent" in done.stdout
+
+
+#: What `batchprep run` of a task without resource files has no use for: the behaviour rules and the
+#: shell-script reader under them, the other commands, the schema, TOML settings, the HTTP and TLS
+#: stack and the storage client (resource files only), the time parser strptime imports, and shutil
+#: with the compression modules it imports (container engines and reimages only).
+NOT_FOR_RUN = (
+    "batchprep.lint.rules",
+    "batchprep.cmdline.script",
+    "batchprep.cmdline.shell",
+    "batchprep.cli.check",
+    "batchprep.cli.render",
+    "batchprep.cli.rules",
+    "batchprep.cli.schema",
+    "batchprep.cli.status",
+    "batchprep.schema",
+    "jsonschema",
+    "tomllib",
+    "urllib.request",
+    "http.client",
+    "ssl",
+    "azure.storage.blob",
+    "_strptime",
+    "shutil",
+)
+
+
+def test_run_imports_only_what_the_task_needs(files_dir: Path, node_dir: Path) -> None:
+    task = write_json(files_dir / "task.json", {"commandLine": "true"})
+    code = (
+        "import sys\n"
+        "from batchprep.cli import cli\n"
+        f"code = cli.main({['run', str(task), '--node-dir', str(node_dir), '--job-id', 'j']!r}, standalone_mode=False)\n"
+        f"print(code, [m for m in {NOT_FOR_RUN!r} if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "preparation task 'jobpreparation' of job 'j': completed, success"
+    assert done.stdout.splitlines()[-1] == "0 []"

@@ -51,8 +51,9 @@ def _load(file: str) -> JobDocument:
     from batchprep.node import check_job_document
 
     found = check_job_document(document)
-    for finding in findings(file, Report(None, found.problems, found.warnings), data):
-        click.echo(styled(finding), err=True)
+    if found.problems or found.warnings:  # placing findings at their lines reads the whole file again
+        for finding in findings(file, Report(None, found.problems, found.warnings), data):
+            click.echo(styled(finding), err=True)
     if found.document is None:
         click.secho(f"{file}: {plural(len(found.problems), 'problem')}: nothing was run", err=True, fg="red")
         raise SystemExit(1)

@@ -14,12 +14,16 @@ Examples:
     ["/constraints/retentionTime: not an ISO 8601 duration such as 'PT1H' or 'P7D': '2 days' [format]"]
 """
 
+from typing import TYPE_CHECKING
+
 from batchprep.lint.config import ConfigError, Settings, load_settings
 from batchprep.lint.document import LintWarning, Report, check, check_text, problems
 from batchprep.lint.findings import Finding
 from batchprep.lint.job import BodyReport, check_body, check_body_text, kind_of
-from batchprep.lint.rules import RULES
 from batchprep.lint.run import lint_file, lint_text
+
+if TYPE_CHECKING:
+    from batchprep.lint.rules import RULES
 
 __all__ = [
     "RULES",
@@ -39,3 +43,14 @@ __all__ = [
     "load_settings",
     "problems",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The behaviour rules (and the shell-script reader under them) load on first use: checking a
+    # task without them, as `batchprep run` does, must not pay for importing them.
+    if name == "RULES":
+        from batchprep.lint.rules import RULES
+
+        globals()["RULES"] = RULES
+        return RULES
+    raise AttributeError(f"module 'batchprep.lint' has no attribute {name!r}")

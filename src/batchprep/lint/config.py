@@ -15,14 +15,15 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batchprep.lint.findings import SEVERITIES, Finding, Severity, at_least
-from batchprep.lint.rules import RULES
+
+if TYPE_CHECKING:
+    from batchprep.lint.rules import Rule
 
 __all__ = ["ConfigError", "Settings", "check_selectors", "find_pyproject", "load_settings", "opt_outs", "selected"]
 
@@ -36,8 +37,17 @@ class ConfigError(ValueError):
     """Settings that cannot be used: an unknown key, rule or severity; the message says where."""
 
 
+def _rules() -> dict[str, Rule]:
+    """The behaviour rules by code: imported on first use, since deciding what to report needs none of
+    them (`batchprep run` checks a task without loading the rules and the shell-script reader)."""
+    from batchprep.lint.rules import RULES
+
+    return RULES
+
+
 def _known() -> list[str]:
-    return ["ALL", *RULES, *(r.name for r in RULES.values()), *DOCUMENT_WARNINGS]
+    rules = _rules()
+    return ["ALL", *rules, *(r.name for r in rules.values()), *DOCUMENT_WARNINGS]
 
 
 def check_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
@@ -52,7 +62,7 @@ def check_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
         if not name:
             continue
         upper = name.upper()
-        if upper == "ALL" or (upper.startswith("BP") and any(code.startswith(upper) for code in RULES)):
+        if upper == "ALL" or (upper.startswith("BP") and any(code.startswith(upper) for code in _rules())):
             checked.append(upper)
         elif name in _known():
             checked.append(name)
@@ -159,6 +169,8 @@ def _selector_list(value: Any, where: str) -> tuple[str, ...]:
 
 def find_pyproject(start: Path) -> Path | None:
     """The first `pyproject.toml` with a `[tool.batchprep]` table in `start` or a directory above it."""
+    import tomllib  # only where settings are read: batchprep check, not batchprep run
+
     for directory in [start, *start.parents]:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
@@ -182,6 +194,8 @@ def load_settings(start: Path | None = None, *, file: Path | None = None) -> Set
         ConfigError: The table has an unknown key, rule or severity, the file is not TOML, or `file`
             has no `[tool.batchprep]` table.
     """
+    import tomllib
+
     found = file if file is not None else find_pyproject((start or Path.cwd()).resolve())
     if found is None:
         return Settings()

@@ -177,7 +177,7 @@ def check_text(text: str | bytes, cls: type[Model] = JobPreparationTask, *, synt
     return check(document, cls)
 
 
-def check(document: Any, cls: type[Model] | None = None) -> Report:
+def check(document: Any, cls: type[Model] | None = None, *, behaviour: bool = True) -> Report:
     """Read and validate a parsed REST body, or a model built in Python, collecting every problem and warning.
 
     Args:
@@ -185,6 +185,8 @@ def check(document: Any, cls: type[Model] | None = None) -> Report:
             `batchprep.JobPreparationTask` built in code, say). Text is not parsed here: use
             `check_text` for that.
         cls: The model the body is for (`JobPreparationTask` when not given; a model's own class).
+        behaviour: Also run the behaviour rules on a body without problems (`Report.behaviour`);
+            `batchprep run`, which reports problems and warnings only, leaves them out.
 
     Returns:
         The same findings `batchprep check` reports for the body: reading and rule problems,
@@ -192,7 +194,7 @@ def check(document: Any, cls: type[Model] | None = None) -> Report:
         for a valid task what the behaviour rules say.
     """
     if isinstance(document, Model):
-        return _judged(document, cls or type(document), _size(document))
+        return _judged(document, cls or type(document), behaviour)
     if cls is None:
         cls = JobPreparationTask
     if isinstance(document, dict):
@@ -203,7 +205,7 @@ def check(document: Any, cls: type[Model] | None = None) -> Report:
                 return Report(None, [_whole_document(cls, err)])
             reading = list(err.errors)
         else:
-            return _judged(model, cls, _size(model))
+            return _judged(model, cls, behaviour)
     else:
         reading = []
     # The collecting reader finds the same problems again; what is wanted here is the partial model.
@@ -226,14 +228,17 @@ def check(document: Any, cls: type[Model] | None = None) -> Report:
     return Report(None, _in_document_order(cls, found + misspelt), warnings)
 
 
-def _judged(model: Model, cls: type[Model], sizes: list[LintWarning]) -> Report:
+def _judged(model: Model, cls: type[Model], behaviour: bool = True) -> Report:
     """The report of a model read whole: its problems, the misspellings of its author, warnings, and
-    what the behaviour rules say when nothing is wrong."""
+    (``behaviour``) what the behaviour rules say when nothing is wrong."""
     misspelt, notes = spelling.problems_and_warnings(model, cls)
     found = model.validate() + misspelt
+    # A valid model is measured in the body the plain writer writes, trusting the check just made:
+    # as_dict() would first generate a checking writer for every class, for this one measurement.
+    sizes = _size(model if found else model._bp_dump(False, None, {}))
     warnings = [LintWarning(*note) for note in notes] + sizes
-    behaviour = _behaviour(model) if not found else []
-    return Report(None if found else model, _in_document_order(cls, found), warnings, behaviour)
+    rules = _behaviour(model) if behaviour and not found else []
+    return Report(None if found else model, _in_document_order(cls, found), warnings, rules)
 
 
 def _behaviour(model: Model) -> list[Finding]:

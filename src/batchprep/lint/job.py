@@ -96,13 +96,16 @@ class BodyReport(Report):
         return tasks
 
 
-def check_body(document: Any, kind: str = "auto", *, waive: str | Iterable[str] | None = None) -> BodyReport:
+def check_body(
+    document: Any, kind: str = "auto", *, waive: str | Iterable[str] | None = None, behaviour: bool = True
+) -> BodyReport:
     """Check a parsed document of any kind (see the module's documentation).
 
     Args:
         document: The body as `json.load` returns it.
         kind: One of `KINDS`.
         waive: Batch service rule names whose problems to leave out.
+        behaviour: Also run the behaviour rules (see `batchprep.lint.document.check`).
 
     Raises:
         ValueError: ``kind`` is not one of `KINDS`, or ``waive`` names no service rule.
@@ -114,11 +117,13 @@ def check_body(document: Any, kind: str = "auto", *, waive: str | Iterable[str] 
     if guessed:
         kind = kind_of(document)
     if kind in ("preparation", "release"):
-        report: Report = check(document, JobPreparationTask if kind == "preparation" else JobReleaseTask)
+        cls = JobPreparationTask if kind == "preparation" else JobReleaseTask
+        report: Report = check(document, cls, behaviour=behaviour)
     elif kind == "job":
-        report = _check_job(document, "")
+        report = _check_job(document, "", behaviour)
     else:
-        report = _check_job(document.get("jobSpecification") if isinstance(document, dict) else None, "/jobSpecification")
+        job = document.get("jobSpecification") if isinstance(document, dict) else None
+        report = _check_job(job, "/jobSpecification", behaviour)
     found = [p for p in report.problems if p.service_rule not in names]
     model = report.model
     if model is None and not found and report.problems:  # every problem was waived: read it anyway
@@ -154,12 +159,12 @@ def check_body_text(
 _CLASSES: dict[str, type[Model]] = {"release": JobReleaseTask, "job": JobPreparationAndRelease, "schedule": JobPreparationAndRelease}
 
 
-def _check_job(job: Any, prefix: str) -> Report:
+def _check_job(job: Any, prefix: str, behaviour: bool) -> Report:
     """The two tasks of a job (a Job - Add body or a jobSpecification), with paths from the root."""
     if not isinstance(job, dict):
-        return _moved(check(job, JobPreparationAndRelease), prefix)
+        return _moved(check(job, JobPreparationAndRelease, behaviour=behaviour), prefix)
     tasks = {key: job[key] for key in _TASK_KEYS if key in job}
-    inner = check(tasks, JobPreparationAndRelease)
+    inner = check(tasks, JobPreparationAndRelease, behaviour=behaviour)
     warnings = [w for w in inner.warnings if w.rule != "size"] + _job_sizes(job, tasks)
     misspelt = _near_misses(job)
     if not tasks and not misspelt:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
 
@@ -48,6 +47,8 @@ class ContainerFailure(Exception):
 
 def find_engine() -> str | None:
     """The container engine on `PATH`: `docker`, else `podman`, else `None`."""
+    import shutil  # with the compression modules it loads: only for tasks with containerSettings
+
     return shutil.which("docker") or shutil.which("podman")
 
 

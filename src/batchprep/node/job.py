@@ -3,9 +3,10 @@
 A task file holds the body of a Job Preparation Task, a whole *Job - Add* body whose
 `jobPreparationTask` (and `jobReleaseTask`, `commonEnvironmentSettings`, `id`) are used, or a Job
 Schedule body whose `jobSpecification` is such a job. The tasks are checked by `batchprep.lint.job`,
-exactly as `batchprep check` checks them (the whole-job rules included), with JSON pointers into the
-file as given (`/jobPreparationTask/commandLine` in a Job - Add body); the node adds what only a run
-needs: command lines it can split, a job with a preparation task, and common environment settings.
+exactly as `batchprep check` checks them (the whole-job rules included; the behaviour rules, advice
+that a run does not print, are left out), with JSON pointers into the file as given
+(`/jobPreparationTask/commandLine` in a Job - Add body); the node adds what only a run needs:
+command lines it can split, a job with a preparation task, and common environment settings.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def check_job_document(document: Any) -> JobReport:
         The report: every problem (which stops the run) and warning, with JSON pointers into the
         document as given.
     """
-    report = check_body(document)
+    report = check_body(document, behaviour=False)
     problems, warnings = list(report.problems), list(report.warnings)
     if report.kind == "release":
         problems.append(

@@ -31,8 +31,14 @@ def timestamp(moment: datetime.datetime) -> str:
 
 
 def parse_time(text: str) -> datetime.datetime:
-    """Read a timestamp `timestamp` wrote."""
-    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.UTC)
+    """Read a timestamp `timestamp` wrote.
+
+    Examples:
+        >>> parse_time("2024-06-01T12:00:05.120000Z")
+        datetime.datetime(2024, 6, 1, 12, 0, 5, 120000, tzinfo=datetime.timezone.utc)
+    """
+    # Not strptime: its first use imports _strptime and compiles its patterns for the locale.
+    return datetime.datetime.fromisoformat(text)
 
 
 class Failure(Record):

@@ -17,7 +17,6 @@ import contextlib
 import fcntl
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -152,6 +151,8 @@ class NodeState(Record):
 
 def _remove(path: Path) -> None:
     """Remove a file or a tree, whatever modes the task left on it."""
+    import shutil  # with the compression modules it loads: only for a reimage or a task run again
+
     if path.is_dir() and not path.is_symlink():
         for directory, _, _ in os.walk(path):
             with contextlib.suppress(OSError):

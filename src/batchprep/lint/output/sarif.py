@@ -14,7 +14,6 @@ from typing import Any
 
 from batchprep import __version__
 from batchprep.lint.findings import Finding
-from batchprep.lint.rules import DOCS_URL, DOCUMENT_CHECKS_URL, RULES
 
 __all__ = ["SARIF_SCHEMA", "sarif_log"]
 
@@ -23,6 +22,8 @@ _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _rules(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    from batchprep.lint.rules import DOCUMENT_CHECKS_URL, RULES  # when a log is written, not for the other formats
+
     rules: list[dict[str, Any]] = [
         {
             "id": rule.code,
@@ -56,6 +57,8 @@ def _uri(file: str) -> str:
 
 def sarif_log(findings: Sequence[Finding], files: Sequence[str] = ()) -> str:
     """The findings as a SARIF 2.1.0 log (indented JSON); `files` are listed as the run's artifacts."""
+    from batchprep.lint.rules import DOCS_URL
+
     rules = _rules(findings)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
