@@ -31,6 +31,7 @@ import pytest
 import batchprep as bp
 from batchprep import _codegen, model
 from batchprep._codegen import native
+from batchprep.durations import WireDuration
 from batchprep.service_rules import ServiceRule
 
 SWITCHED_OFF = os.environ.get("BATCHPREP_PURE_PYTHON", "") not in ("", "0")
@@ -250,6 +251,80 @@ def test_threads_that_change_a_document_while_others_read_it_never_crash_it() ->
 
     failures = race([read(bp.JobPreparationTask.deserialize), read(bp.JobPreparationTask.from_dict), change, change])
     assert failures == []
+
+
+# --- the release task: duration limits, file names -------------------------------------------------
+
+
+def changing(target: Any, field: str, values: list[Callable[[], Any]]) -> Callable[[], None]:
+    count = iter(range(1 << 62))
+
+    def change() -> None:
+        setattr(target, field, values[next(count) % len(values)]())
+
+    return change
+
+
+def writers(tree: bp.Model, outcomes: dict[str, int]) -> list[Callable[[], None]]:
+    """serialize, validate and as_dict in loops: each returns a body or problems, or raises a Python error."""
+
+    def write() -> None:
+        try:
+            assert isinstance(tree.serialize(), dict)
+            outcomes["written"] += 1
+        except bp.SerializationError as err:
+            assert err.errors, "a refusal lists its problems"
+            outcomes["refused"] += 1
+        except (AttributeError, TypeError, ValueError, OverflowError) as err:
+            assert raised_by_python(err), err
+
+    def check() -> None:
+        try:
+            assert all(isinstance(p, bp.ValidationError) for p in tree.validate())
+        except (AttributeError, TypeError, ValueError, OverflowError) as err:
+            assert raised_by_python(err), err
+
+    def as_dict() -> None:
+        try:
+            assert isinstance(tree.as_dict(), dict)
+        except bp.SerializationError as err:
+            assert all(e.rule == "type" for e in err.errors)
+        except (AttributeError, TypeError, ValueError, OverflowError) as err:
+            assert raised_by_python(err), err
+
+    return [write, check, as_dict]
+
+
+def test_threads_that_change_a_release_task_while_others_write_it_never_crash_it() -> None:
+    resource_file = bp.ResourceFile(http_url="https://example.com/a", file_path="tools/a")
+    task = bp.JobReleaseTask(
+        command_line="/bin/sh -c true",
+        resource_files=[resource_file],
+        max_wall_clock_time=datetime.timedelta(minutes=5),
+        user_identity=bp.UserIdentity(auto_user=bp.AutoUserSpecification(scope="newerValue")),
+    )
+    limits: list[Callable[[], Any]] = [
+        lambda: datetime.timedelta(minutes=5),
+        lambda: datetime.timedelta(minutes=16),
+        lambda: WireDuration.of(datetime.timedelta(minutes=15), "PT15M"),
+        lambda: datetime.timedelta(seconds=-1),
+        lambda: "PT5M",
+        lambda: None,
+    ]
+    paths: list[Callable[[], Any]] = [lambda: "tools/a", lambda: "tools/", lambda: None, lambda: 5, lambda: Text("a")]
+    urls: list[Callable[[], Any]] = [lambda: "https://example.com/a", lambda: None, lambda: b"https://"]
+    outcomes = {"written": 0, "refused": 0}
+    failures = race(
+        [
+            *writers(task, outcomes),
+            changing(task, "max_wall_clock_time", limits),
+            changing(task, "retention_time", limits[:5]),  # (lists of coprime lengths: every combination comes up)
+            changing(resource_file, "file_path", paths),
+            changing(resource_file, "http_url", urls),
+        ]
+    )
+    assert failures == []
+    assert outcomes["written"] and outcomes["refused"]
 
 
 # --- finalizers run by a collection at any allocation of the walk ----------------------------------
@@ -553,6 +628,15 @@ def test_a_rule_with_a_malformed_compiled_form_is_refused_when_the_class_is_made
         ("sometimes", "a"): "is not one of the operations",
         ("requires", "a", "nope"): "names ['nope'], which are not fields of Ruled",
         "requires": "is not one of the operations",
+        ("file_name", "a"): "takes 2 attribute names, not 1",
+        ("duration_range", None, datetime.timedelta(1)): "takes at least 1 attribute names, not 0",
+        ("duration_range", "a"): "takes 2 parameters before its attribute names, not 1",
+        ("duration_range", "a", "b"): "takes a minimum and a maximum that are each a datetime.timedelta or None",
+        ("duration_range", None, None, "a"): "takes a minimum, a maximum or both",
+        ("duration_range", datetime.timedelta(2), datetime.timedelta(1), "a"): "has a minimum above its maximum",
+        ("duration_range", None, WireDuration.of(datetime.timedelta(1), "P1D"), "a"): "each a datetime.timedelta or None",
+        ("duration_range", None, 900, "a"): "each a datetime.timedelta or None",
+        ("duration_range", None, datetime.timedelta(1), "nope"): "names ['nope'], which are not fields of Ruled",
     }
     for form, message in cases.items():
         rule = ServiceRule(report, "True", native=(form,))  # type: ignore[arg-type]
@@ -616,7 +700,8 @@ def test_a_plan_with_broken_parts_is_refused_with_a_reason() -> None:
         send_additional=False,
         ci_ok=True,
     )
-    name_descr = cls.__dict__["name"]
+    name_descr, value_descr = cls.__dict__["name"], cls.__dict__["value"]
+    minute = datetime.timedelta(minutes=1)
 
     def spec(**changes: Any) -> tuple[Any, ...]:
         parts = list(name)
@@ -650,15 +735,37 @@ def test_a_plan_with_broken_parts_is_refused_with_a_reason() -> None:
         "two fields of a plan share a slot": dict(fields=(name, name)),
         "a field spec is a tuple": dict(fields=(list(name),)),
         "frozensets of str": dict(fields=(name,), known=frozenset({1})),
-        "reads 2 to 2 fields, not 1": dict(fields=(name, value), checks=((ext.REQUIRES, (name_descr,), None),)),
-        "unknown check opcode 42": dict(fields=(name,), checks=((42, (name_descr,), None),)),
-        "which is not a field of the plan": dict(fields=(value,), checks=((ext.EXACTLY_ONE, (name_descr,), None),)),
+        "reads 2 to 2 fields, not 1": dict(fields=(name, value), checks=((ext.REQUIRES, (name_descr,), None, ()),)),
+        "unknown check opcode 42": dict(fields=(name,), checks=((42, (name_descr,), None, ()),)),
+        "which is not a field of the plan": dict(fields=(value,), checks=((ext.EXACTLY_ONE, (name_descr,), None, ()),)),
         "a unique check reads a list of models": dict(
-            fields=(name,), checks=((ext.UNIQUE, (name_descr,), name_descr),)
+            fields=(name,), checks=((ext.UNIQUE, (name_descr,), name_descr, ()),)
         ),
         "only a unique check reads a slot of each item": dict(
-            fields=(name,), checks=((ext.EXACTLY_ONE, (name_descr,), name_descr),)
+            fields=(name,), checks=((ext.EXACTLY_ONE, (name_descr,), name_descr, ()),)
         ),
+        "check opcode 7 takes no parameters": dict(
+            fields=(name, value), checks=((ext.FILE_NAME, (name_descr, value_descr), None, (minute,)),)
+        ),
+        "reads 2 to 2 fields, not 3": dict(
+            fields=(name, value), checks=((ext.FILE_NAME, (name_descr, value_descr, name_descr), None, ()),)
+        ),
+        "two parameters, a minimum and a maximum": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (minute,)),)
+        ),
+        "a minimum, a maximum or both": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (None, None)),)
+        ),
+        "minimum is above its maximum": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (minute, datetime.timedelta(0))),)
+        ),
+        "limits are datetime.timedelta values or None": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (60, None)),)
+        ),
+        "limits are datetime.timedelta values or None, not datetime.timedelta": dict(  # a subclass: not compared in C
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (None, WireDuration.of(minute, "PT1M"))),)
+        ),
+        "a check spec": dict(fields=(name,), checks=((ext.EXACTLY_ONE, (name_descr,), None),)),  # no parameters
     }
     for message, parts in broken.items():
         with pytest.raises((TypeError, ValueError), match=message):

@@ -50,10 +50,10 @@
 #include <datetime.h>
 
 /* Bumped whenever the plan format changes; batchprep._codegen.native refuses a stale build. */
-#define ABI_VERSION 3
+#define ABI_VERSION 4
 
-enum kind { K_STR = 1, K_INT, K_BOOL, K_DURATION, K_ENUM, K_MODEL, K_LIST_MODEL };
-enum check_op { OP_EXACTLY_ONE = 1, OP_REQUIRES, OP_EXCLUDES, OP_RELATIVE_PATH, OP_UNIQUE, OP_NON_NEGATIVE };
+enum kind { K_STR = 1, K_INT, K_BOOL, K_DURATION, K_ENUM, K_MODEL, K_LIST_MODEL, K_LAST = K_LIST_MODEL };
+enum check_op { OP_EXACTLY_ONE = 1, OP_REQUIRES, OP_EXCLUDES, OP_RELATIVE_PATH, OP_UNIQUE, OP_DURATION_RANGE, OP_FILE_NAME };
 enum codec_op { C_SERIALIZE = 1, C_VALIDATE, C_LOAD };
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
@@ -81,12 +81,20 @@ typedef struct {
     PlanObject *child;     /* K_MODEL, K_LIST_MODEL */
 } FieldSpec;
 
+/* A timedelta limit, as its normalised fields (days, then 0 <= seconds < 86400, 0 <= us < 10**6): two
+   timedeltas compare as these triples do, in C. */
+typedef struct {
+    int set;
+    int days, seconds, us;
+} Bound;
+
 typedef struct {
     int op;
     int n;
     Py_ssize_t offsets[MAX_OFFSETS]; /* slots of fields of the plan */
     Py_ssize_t item_offset;          /* OP_UNIQUE: the slot read from each item */
     PlanObject *items;               /* OP_UNIQUE: the plan of the list's items */
+    Bound low, high;                 /* OP_DURATION_RANGE: the limits, either may be unset */
 } CheckSpec;
 
 struct PlanObject {
@@ -328,7 +336,7 @@ parse_field(PlanObject *p, FieldSpec *f, PyObject *spec)
         return -1;
     if (slot_of(p->cls, descr, &f->offset) < 0)
         return -1;
-    if (f->kind < K_STR || f->kind > K_LIST_MODEL) {
+    if (f->kind < K_STR || f->kind > K_LAST) {
         PyErr_Format(PyExc_ValueError, "unknown field kind %d", f->kind);
         return -1;
     }
@@ -403,26 +411,63 @@ field_at(PlanObject *p, Py_ssize_t offset)
     return NULL;
 }
 
+/* The fields of a timedelta (exact, or a subclass: its fields are C, read without running any code). */
+static Bound
+bound_of(PyObject *delta)
+{
+    return (Bound){.set = 1, .days = PyDateTime_DELTA_GET_DAYS(delta), .seconds = PyDateTime_DELTA_GET_SECONDS(delta),
+                   .us = PyDateTime_DELTA_GET_MICROSECONDS(delta)};
+}
+
+/* -1, 0 or 1 as the duration a is shorter than, as long as or longer than b. */
+static int
+bound_cmp(Bound a, Bound b)
+{
+    if (a.days != b.days)
+        return a.days < b.days ? -1 : 1;
+    if (a.seconds != b.seconds)
+        return a.seconds < b.seconds ? -1 : 1;
+    return a.us < b.us ? -1 : a.us > b.us;
+}
+
+/* A duration limit of a check spec: an exact timedelta (read here, once) or None. */
+static int
+parse_bound(PyObject *limit, Bound *b)
+{
+    if (limit == Py_None) {
+        b->set = 0;
+        return 0;
+    }
+    if (!PyDelta_CheckExact(limit)) {
+        PyErr_Format(PyExc_TypeError, "a duration range's limits are datetime.timedelta values or None, not %R", limit);
+        return -1;
+    }
+    *b = bound_of(limit);
+    return 0;
+}
+
 static int
 parse_check(PlanObject *p, CheckSpec *c, PyObject *spec)
 {
-    PyObject *descrs, *item_descr;
+    PyObject *descrs, *item_descr, *params;
     if (!PyTuple_Check(spec)) {
         PyErr_Format(PyExc_TypeError, "a check spec is a tuple, not %R", spec);
         return -1;
     }
-    if (!PyArg_ParseTuple(spec, "iO!O;a check spec", &c->op, &PyTuple_Type, &descrs, &item_descr))
+    if (!PyArg_ParseTuple(spec, "iO!OO!;a check spec", &c->op, &PyTuple_Type, &descrs, &item_descr, &PyTuple_Type,
+                          &params))
         return -1;
     Py_ssize_t n = PyTuple_GET_SIZE(descrs);
     int low, high; /* how many fields each operation reads */
     switch (c->op) {
     case OP_EXACTLY_ONE:
     case OP_RELATIVE_PATH:
-    case OP_NON_NEGATIVE:
+    case OP_DURATION_RANGE:
         low = 1, high = MAX_OFFSETS;
         break;
     case OP_REQUIRES:
     case OP_EXCLUDES:
+    case OP_FILE_NAME:
         low = high = 2;
         break;
     case OP_UNIQUE:
@@ -459,6 +504,27 @@ parse_check(PlanObject *p, CheckSpec *c, PyObject *spec)
     }
     else if (item_descr != Py_None) {
         PyErr_SetString(PyExc_ValueError, "only a unique check reads a slot of each item");
+        return -1;
+    }
+    c->low.set = c->high.set = 0;
+    if (c->op == OP_DURATION_RANGE) {
+        if (PyTuple_GET_SIZE(params) != 2) {
+            PyErr_SetString(PyExc_ValueError, "a duration range check has two parameters, a minimum and a maximum");
+            return -1;
+        }
+        if (parse_bound(PyTuple_GET_ITEM(params, 0), &c->low) < 0 || parse_bound(PyTuple_GET_ITEM(params, 1), &c->high) < 0)
+            return -1;
+        if (!c->low.set && !c->high.set) {
+            PyErr_SetString(PyExc_ValueError, "a duration range check has a minimum, a maximum or both");
+            return -1;
+        }
+        if (c->low.set && c->high.set && bound_cmp(c->low, c->high) > 0) {
+            PyErr_SetString(PyExc_ValueError, "a duration range check's minimum is above its maximum");
+            return -1;
+        }
+    }
+    else if (PyTuple_GET_SIZE(params) != 0) {
+        PyErr_Format(PyExc_ValueError, "check opcode %d takes no parameters", c->op);
         return -1;
     }
     return 0;
@@ -654,6 +720,41 @@ relative_path(PyObject *s)
     return 1;
 }
 
+/* batchprep.service_rules.names_a_file: the text after the last '/' or '\\' is not '', '.' or '..'.
+   Only an exact str is read (its characters are C), anything else gives up. */
+static int
+names_a_file(PyObject *s)
+{
+    if (!PyUnicode_CheckExact(s))
+        return 0;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t end = PyUnicode_GET_LENGTH(s), start = end;
+    while (start > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, start - 1);
+        if (c == '/' || c == '\\')
+            break;
+        start--;
+    }
+    Py_ssize_t n = end - start;
+    if (n == 0)
+        return 0;
+    if (n <= 2 && PyUnicode_READ(kind, data, start) == '.' && (n == 1 || PyUnicode_READ(kind, data, start + 1) == '.'))
+        return 0;
+    return 1;
+}
+
+/* Whether v is a plain duration (an exact timedelta or the configured WireDuration, not a subclass of
+   either, whose comparisons could be Python code) within the check's limits. */
+static int
+within(CheckSpec *c, PyObject *v)
+{
+    if (!PyDelta_CheckExact(v) && (PyObject *)Py_TYPE(v) != wire_duration_type)
+        return 0;
+    Bound d = bound_of(v);
+    return !(c->low.set && bound_cmp(d, c->low) < 0) && !(c->high.set && bound_cmp(d, c->high) > 0);
+}
+
 /* len({item.x for item in seq}) == len(seq), for a list or tuple held by the caller. */
 static int
 unique_names(CheckSpec *c, PyObject *seq, Walk *w)
@@ -710,13 +811,13 @@ run_check(CheckSpec *c, PyObject *obj, Walk *w)
             if (v[i] != Py_None && !relative_path(v[i]))
                 return 0;
         return 1;
-    case OP_NON_NEGATIVE:
+    case OP_DURATION_RANGE:
         for (int i = 0; i < c->n; i++)
-            if (v[i] != Py_None &&
-                !((PyDelta_CheckExact(v[i]) || (PyObject *)Py_TYPE(v[i]) == wire_duration_type) &&
-                  PyDateTime_DELTA_GET_DAYS(v[i]) >= 0))
+            if (v[i] != Py_None && !within(c, v[i]))
                 return 0;
         return 1;
+    case OP_FILE_NAME: /* v0 given -> v1 not given, or names a file */
+        return v[0] == Py_None || v[1] == Py_None || names_a_file(v[1]);
     case OP_UNIQUE: {
         Py_INCREF(v[0]); /* held: the check allocates, and a finalizer may replace the list meanwhile */
         int ok = unique_names(c, v[0], w);
@@ -1364,7 +1465,8 @@ module_exec(PyObject *m)
         PyModule_AddIntConstant(m, "EXCLUDES", OP_EXCLUDES) < 0 ||
         PyModule_AddIntConstant(m, "RELATIVE_PATH", OP_RELATIVE_PATH) < 0 ||
         PyModule_AddIntConstant(m, "UNIQUE", OP_UNIQUE) < 0 ||
-        PyModule_AddIntConstant(m, "NON_NEGATIVE", OP_NON_NEGATIVE) < 0 ||
+        PyModule_AddIntConstant(m, "DURATION_RANGE", OP_DURATION_RANGE) < 0 ||
+        PyModule_AddIntConstant(m, "FILE_NAME", OP_FILE_NAME) < 0 ||
         PyModule_AddIntConstant(m, "SERIALIZE", C_SERIALIZE) < 0 ||
         PyModule_AddIntConstant(m, "VALIDATE", C_VALIDATE) < 0 || PyModule_AddIntConstant(m, "LOAD", C_LOAD) < 0 ||
         PyModule_AddObjectRef(m, "Plan", (PyObject *)&Plan_Type) < 0 ||
