@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tracemalloc
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import isodate
@@ -28,9 +30,10 @@ from hypothesis import strategies as st
 import batchprep as bp
 import bodies
 import strategies
-from batchprep import _codegen, _primitives, model
+from batchprep import _codegen, _primitives, durations, model
 from batchprep._codegen import native
 from batchprep.durations import WireDuration
+from batchprep.status import StatusPage, read_status_page
 
 #: BATCHPREP_PURE_PYTHON=1: the second CI run, on the generated Python functions alone.
 SWITCHED_OFF = os.environ.get("BATCHPREP_PURE_PYTHON", "") not in ("", "0")
@@ -61,6 +64,8 @@ def shape(x: Any) -> Any:
         return (type(x), tuple((shape(k), shape(v)) for k, v in x.items()))
     if isinstance(x, WireDuration):
         return (WireDuration, x, x.wire_text)
+    if isinstance(x, datetime.datetime):  # == alone says nothing of the zone: 12:00+01:00 == 11:00Z
+        return (type(x), x.replace(tzinfo=None), type(x.tzinfo), x.utcoffset(), x.tzname())
     if x is _MISSING:
         return "<unset>"
     return (type(x), x)
@@ -110,9 +115,6 @@ def reference_task(n: int = 5) -> bp.JobPreparationTask:
 #: generated Python functions (slower, never wrong); when the extension learns what they need, the
 #: test below fails, and the class moves to COMPILED.
 AWAITING: dict[type[bp.Model], str] = {
-    bp.JobPreparationTaskExecutionInformation: "iso-8601 fields: the walk knows no timestamps yet",
-    bp.JobReleaseTaskExecutionInformation: "iso-8601 fields: the walk knows no timestamps yet",
-    bp.JobPreparationAndReleaseTaskExecutionInformation: "holds the two execution informations",
     # Comparing the two tasks' IDs (service defaults filled in, letter case folded) would take an
     # opcode reading a slot of two nested objects; only the linter reads whole jobs, so not yet.
     bp.JobPreparationAndRelease: "job-task-ids-distinct has no opcode (the class is only read by batchprep check)",
@@ -218,8 +220,50 @@ class LocalFile(bp.ResourceFile):
     pass
 
 
+class Moment(datetime.datetime):
+    pass
+
+
 class Longer(WireDuration):  # as the lead's CalendarDuration will be: a WireDuration the walk must not take
     pass
+
+
+class Zone(datetime.tzinfo):
+    """A time zone of Python code (the walk never calls it: the Python function does)."""
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+
+    def __getinitargs__(self) -> tuple[int]:  # (copy and pickle)
+        return (self.minutes,)
+
+    def utcoffset(self, dt: datetime.datetime | None) -> datetime.timedelta:
+        return datetime.timedelta(minutes=self.minutes)
+
+    def tzname(self, dt: datetime.datetime | None) -> str:
+        return f"Zone({self.minutes})"
+
+    def dst(self, dt: datetime.datetime | None) -> None:
+        return None
+
+
+_UTC = datetime.timezone.utc
+#: Timestamps of every kind: naive, UTC, offsets of minutes, seconds or microseconds, zones of Python
+#: code, a subclass, and moments that leave the years 1 to 9999 once moved to UTC.
+ODD_MOMENTS: list[Any] = [
+    datetime.datetime(2026, 1, 31, 12, 0, 0, 123456, tzinfo=_UTC),
+    datetime.datetime(2026, 1, 31, 12),
+    datetime.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.timezone(-datetime.timedelta(hours=5))),
+    datetime.datetime(2024, 2, 29, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))),
+    datetime.datetime(2026, 3, 1, 0, 0, 0, 5, tzinfo=datetime.timezone(datetime.timedelta(seconds=1, microseconds=7))),
+    datetime.datetime(1, 1, 1, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+    datetime.datetime(9999, 12, 31, 23, 30, tzinfo=datetime.timezone(-datetime.timedelta(hours=1))),
+    datetime.datetime(1, 1, 1, tzinfo=_UTC),
+    datetime.datetime(2026, 1, 31, 12, tzinfo=Zone(90)),
+    Moment(2026, 1, 31, 12, tzinfo=_UTC),
+    datetime.date(2026, 1, 31),
+    "2026-01-31T12:00:00Z",
+]
 
 
 ODD_VALUES: list[Any] = [
@@ -279,6 +323,7 @@ ODD_VALUES: list[Any] = [
     "dir/",
     "dir\\..",
     ".",
+    *ODD_MOMENTS,
 ]
 
 
@@ -328,6 +373,33 @@ def _dicts(document: Any) -> list[dict[str, Any]]:
 
 #: Wire values of every kind, for any property of a document.
 ODD_WIRE_VALUES: list[Any] = ODD_VALUES[:14] + ["PT1H", "P1Y2M", "PT", "nope", "pool", "Pool", "newer", [], {}, [{}], [[]]]
+#: Timestamp text the walk parses, and text it leaves to the Python reader (which reads or refuses it).
+ODD_TIMESTAMPS: list[Any] = [
+    "2026-01-31T12:00:00.1234567Z",
+    "2026-01-31t12:00:00z",
+    "2026-01-31T12:00:00",
+    "2026-01-31T12:00:00.5-00:00",
+    "2026-01-31T12:00:00+05:99",
+    "2026-01-31T12:00:00+24:00",
+    "2026-01-31T12:00:00+0530",
+    "2026-01-31T12:00:00,5Z",
+    "2026-01-31T12:00:00.Z",
+    "2026-01-31T24:00:00Z",
+    "2026-02-29T12:00:00Z",
+    "2024-02-29T12:00:00Z",
+    "0000-01-01T00:00:00Z",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-00:01",
+    "2026-01-31T12:00Z",
+    "2026-01-31T12:00:60Z",
+    "2026-01-31",
+    "2026-01-31T12:00:00\u0663Z",
+    Text("2026-01-31T12:00:00Z"),
+    datetime.datetime(2026, 1, 31, tzinfo=_UTC),
+    1769860800,
+]
+
+
 @st.composite
 def odd_documents(draw: st.DrawFn, documents: st.SearchStrategy[Any], values: tuple[Any, ...] = ()) -> dict[str, Any]:
     body = copy.deepcopy(draw(documents))
@@ -356,6 +428,12 @@ def test_odd_documents_get_the_python_answer(body: dict[str, Any]) -> None:
         agree(codec, body)
 
 
+@given(odd_documents(st.booleans().flatmap(lambda extras: bodies.status_entries(extras=extras)), tuple(ODD_TIMESTAMPS)))
+def test_odd_status_entries_get_the_python_answer(body: dict[str, Any]) -> None:
+    for codec in loaders(bp.JobPreparationAndReleaseTaskExecutionInformation):
+        agree(codec, body)
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [
@@ -372,6 +450,118 @@ def test_each_kind_of_value_is_read_as_python_reads_it(key: str, value: Any) -> 
     codec = loaders(bp.TaskConstraints)[0]
     agree(codec, {key: value})
     assert codec.native({key: "PT1H" if "Time" in key else 1}) is not NotImplemented
+
+
+# --- timestamps -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def timestamps_parsed_in_c_only() -> Iterator[None]:
+    """The walk's helper for timestamp text it does not parse itself refuses everything meanwhile:
+    the walk then gives up on such text (NotImplemented) instead of reading it through Python."""
+
+    def refuse(value: object) -> None:
+        raise ValueError(f"left to Python: {value!r}")
+
+    ext = native._ext
+    ext.configure(
+        format_cache=durations.format_cache,
+        format_duration=durations.format_duration,
+        parsed_cache=durations._parsed,
+        load_duration=_primitives.CODECS["duration"].load,
+        wire_duration=WireDuration,
+        load_timestamp=refuse,
+    )
+    try:
+        yield
+    finally:
+        assert native._enabled()  # hands the real helpers over again
+
+
+def release_info(**timestamps: Any) -> dict[str, Any]:
+    return {"startTime": "2026-01-31T12:00:00Z", "state": "running", **timestamps}
+
+
+@given(strategies.timestamp_texts() | strategies.timestamp_near_misses() | st.text("0123456789-T:.Z+z ", max_size=32))
+def test_timestamp_text_is_read_as_python_reads_it(text: str) -> None:
+    for codec in loaders(bp.JobReleaseTaskExecutionInformation):
+        agree(codec, release_info(startTime=text, endTime=text))
+
+
+@given(bodies.service_timestamps, strategies.utc_offsets(), st.sampled_from("TtZz"))
+def test_the_services_timestamp_forms_are_parsed_in_c(text: str, offset: datetime.timedelta, letter: str) -> None:
+    minutes = offset // datetime.timedelta(minutes=1)
+    zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02}:{abs(minutes) % 60:02}"
+    forms = [text, text[:-1], text[:-1] + zone, text[:19] + "Z", text.replace("T", letter.lower() if letter in "Tt" else "T")]
+    rest, ci = loaders(bp.JobReleaseTaskExecutionInformation)
+    with timestamps_parsed_in_c_only():
+        for form in forms:
+            document = release_info(startTime=form)
+            assert shape(rest.native(document)) == shape(rest.__wrapped__(document)), form
+            assert ci.native(document) is not NotImplemented
+
+
+@pytest.mark.parametrize("text", ["2026-01-31T12:00:00+05:99", "2026-01-31T12:00:00+0530", "0001-01-01T00:30:00+01:00", "2026-01-31T12:00:00,5Z"])
+def test_rarer_timestamp_text_is_left_to_the_python_reader(text: str) -> None:
+    rest = loaders(bp.JobReleaseTaskExecutionInformation)[0]
+    with timestamps_parsed_in_c_only():
+        assert rest.native(release_info(startTime=text)) is NotImplemented
+    agree(rest, release_info(startTime=text))
+
+
+zones = st.one_of(
+    st.none(),
+    st.just(_UTC),
+    strategies.utc_offsets().map(datetime.timezone),
+    st.timedeltas(min_value=datetime.timedelta(hours=-23), max_value=datetime.timedelta(hours=23)).map(datetime.timezone),
+    st.integers(-1439, 1439).map(Zone),
+)
+
+
+@given(st.datetimes(min_value=datetime.datetime(1, 1, 1), max_value=datetime.datetime(9999, 12, 31, 23, 59, 59, 999999)), zones)
+def test_timestamps_are_written_as_python_writes_them(moment: datetime.datetime, zone: datetime.tzinfo | None) -> None:
+    value = moment.replace(tzinfo=zone)
+    info = bp.JobReleaseTaskExecutionInformation(start_time=value, end_time=value, state="running")
+    for codec in serializers(bp.JobReleaseTaskExecutionInformation):
+        agree(codec, info)
+    if type(zone) is not Zone and _primitives.CODECS["iso-8601"].check(value):
+        assert serializers(bp.JobReleaseTaskExecutionInformation)[0].native(info) is not NotImplemented
+
+
+def test_status_pages_are_read_on_the_compiled_path() -> None:
+    page = {
+        "odata.metadata": "https://account.region.batch.azure.com/$metadata#jobpreparationandreleasetaskstatuslist",
+        "value": [
+            {
+                "poolId": "pool",
+                "nodeId": f"tvm-{i}",
+                "nodeUrl": f"https://account.region.batch.azure.com/pools/pool/nodes/tvm-{i}",
+                "jobPreparationTaskExecutionInfo": {
+                    "startTime": "2026-01-31T12:00:00.1234567Z",
+                    "endTime": "2026-01-31T12:00:09.7654321Z",
+                    "state": "completed",
+                    "retryCount": 0,
+                    "exitCode": i % 2,
+                    "result": "failure" if i % 2 else "success",
+                    "failureInfo": {"category": "usererror", "code": "FailureExitCode", "details": [{"name": "n", "value": "v"}]}
+                    if i % 2
+                    else None,
+                },
+                "jobReleaseTaskExecutionInfo": {"startTime": "2026-02-01T00:00:00Z", "state": "running"},
+            }
+            for i in range(4)
+        ],
+        "odata.nextLink": "https://account.region.batch.azure.com/jobs/j/jobpreparationandreleasetaskstatus?$skiptoken=x",
+    }
+    rest, ci = loaders(StatusPage)
+    assert isinstance(rest, bp._speedups.Codec)  # type: ignore[attr-defined]
+    with timestamps_parsed_in_c_only():
+        assert agree(rest, page) is not NotImplemented
+        agree(ci, page)  # (from_dict: an undeclared key goes to Python, which folds letter case)
+        assert agree(ci, {k: v for k, v in page.items() if k != "odata.metadata"}) is not NotImplemented
+    read = read_status_page(page)
+    assert shape(read) == shape(rest.__wrapped__(page))
+    assert read.value[1].job_preparation_task_execution_info.failure_info.details[0].value == "v"  # type: ignore[index,union-attr]
 
 
 # --- the service rules' compiled form ---------------------------------------------------------------
@@ -561,6 +751,7 @@ def test_an_interrupt_inside_the_walk_is_not_swallowed() -> None:
         parsed_cache={},
         load_duration=interrupted,
         wire_duration=WireDuration,
+        load_timestamp=interrupted,
     )
     try:
         constraints = bp.TaskConstraints(max_wall_clock_time=datetime.timedelta(seconds=4321.5))
@@ -569,6 +760,8 @@ def test_an_interrupt_inside_the_walk_is_not_swallowed() -> None:
             codec(constraints)
         with pytest.raises(KeyboardInterrupt):
             loaders(bp.TaskConstraints)[0]({"retentionTime": "PT1H2M"})
+        with pytest.raises(KeyboardInterrupt):  # text the walk leaves to the Python reader
+            loaders(bp.JobReleaseTaskExecutionInformation)[0](release_info(startTime="2026-01-31T12:00:00+0100"))
     finally:
         assert native._enabled()  # hands the real caches and helpers over again
     assert constraints.serialize() == {"maxWallClockTime": "PT1H12M1.5S"}

@@ -362,13 +362,14 @@ class Model(metaclass=ModelMeta):
         """Write the model once ``problems()`` finds none; raise `SerializationError` with them otherwise.
 
         The writer trusts what was just checked. If another thread or a finalizer changes a value in
-        between and the writer fails on it, the model is checked again, and what is wrong now is reported.
+        between and the writer fails on it (a timestamp that leaves the years 1 to 9999 in UTC raises
+        OverflowError), the model is checked again, and what is wrong now is reported.
         """
         errors = problems()
         if not errors:
             try:
                 return self._bp_dump(keep_readonly, key_transformer, options)
-            except (AttributeError, TypeError, ValueError):
+            except (AttributeError, TypeError, ValueError, OverflowError):
                 errors = problems()
                 if not errors:
                     raise

@@ -54,6 +54,7 @@ def _enabled() -> bool:
         parsed_cache=durations._parsed,
         load_duration=_primitives.CODECS["duration"].load,
         wire_duration=durations.WireDuration,
+        load_timestamp=_primitives.CODECS["iso-8601"].load,
         on_stale=forget_stale,
     )
     return True
@@ -81,7 +82,7 @@ _KIND_RULES = {
 }
 #: The most fields one compiled rule reads (MAX_OFFSETS in _speedups.c).
 _MAX_OPERANDS = 4
-_PRIMITIVE_KINDS = {"str": "STR", "int": "INT", "bool": "BOOL", "duration": "DURATION"}
+_PRIMITIVE_KINDS = {"str": "STR", "int": "INT", "bool": "BOOL", "duration": "DURATION", "iso-8601": "TIMESTAMP"}
 _CHECK_OPS = {
     "exactly_one": "EXACTLY_ONE",
     "requires": "REQUIRES",
