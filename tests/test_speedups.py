@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import batchprep as bp
 import bodies
 import strategies
-from batchprep import _codegen, _primitives, durations, model
+from batchprep import _codegen, _primitives, durations, model, service_rules
 from batchprep._codegen import native
 from batchprep.durations import WireDuration
 from batchprep.status import StatusPage, read_status_page
@@ -658,6 +658,28 @@ def test_only_a_file_downloaded_by_url_must_name_a_file(file_path: str | None, s
     except _primitives.Invalid:
         return
     assert serializers(bp.ResourceFile)[0].native(resource_file) is not NotImplemented  # valid: written in C
+
+
+class SpeedDownload(bp.Model):
+    """The file-name rule alone (a resource file's own paths rule refuses every '..' before it)."""
+
+    http_url: str | None = bp.field("httpUrl", "str", default=None)
+    file_path: str | None = bp.field("filePath", "str", default=None)
+
+    _bp_checks = (service_rules.RESOURCE_FILE_NAME,)
+
+
+@pytest.mark.parametrize(
+    "file_path",
+    ["f", "d/f", "d\\f", ".f", "..f", "f..", "...", "d/", "d\\", ".", "..", "d/.", "d/..", "d\\..", "", "/", "\u00e9/..", "\u00e9", "\U0001f600/.", Text("d/")],
+)
+@pytest.mark.parametrize("http_url", [None, "https://a/f"])
+def test_the_file_name_opcode_alone_never_accepts_more(file_path: str, http_url: str | None) -> None:
+    download = SpeedDownload(http_url=http_url, file_path=file_path)
+    for codec in serializers(SpeedDownload):
+        agree(codec, download)
+    if type(file_path) is str and (http_url is None or service_rules.names_a_file(file_path)):
+        assert serializers(SpeedDownload)[0].native(download) is not NotImplemented
 
 
 # --- classes the compiled walk leaves to Python -----------------------------------------------------
