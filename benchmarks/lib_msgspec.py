@@ -98,7 +98,9 @@ class TaskContainerExecutionInformation(_Base, kw_only=True):
     error: str | None = None
 
 
-class JobPreparationTaskExecutionInformation(_Base, kw_only=True):
+class _TaskExecutionInformation(_Base, kw_only=True):
+    """What the two tasks' execution information share."""
+
     start_time: datetime.datetime
     end_time: datetime.datetime | None = None
     state: Literal["running", "completed"]
@@ -107,21 +109,16 @@ class JobPreparationTaskExecutionInformation(_Base, kw_only=True):
     exit_code: int | None = None
     container_info: TaskContainerExecutionInformation | None = None
     failure_info: TaskFailureInformation | None = None
+    result: Literal["success", "failure"] | None = None
+
+
+class JobPreparationTaskExecutionInformation(_TaskExecutionInformation, kw_only=True):
     retry_count: int
     last_retry_time: datetime.datetime | None = None
-    result: Literal["success", "failure"] | None = None
 
 
-class JobReleaseTaskExecutionInformation(_Base, kw_only=True):
-    start_time: datetime.datetime
-    end_time: datetime.datetime | None = None
-    state: Literal["running", "completed"]
-    task_root_directory: str | None = None
-    task_root_directory_url: str | None = None
-    exit_code: int | None = None
-    container_info: TaskContainerExecutionInformation | None = None
-    failure_info: TaskFailureInformation | None = None
-    result: Literal["success", "failure"] | None = None
+class JobReleaseTaskExecutionInformation(_TaskExecutionInformation, kw_only=True):
+    pass
 
 
 class JobPreparationAndReleaseTaskExecutionInformation(_Base, kw_only=True):
