@@ -812,6 +812,28 @@ def test_the_compiled_codecs_can_be_switched_off() -> None:
 # --- memory -----------------------------------------------------------------------------------------
 
 
+def test_the_walk_keeps_no_reference_to_what_it_reads() -> None:
+    zone = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+    offset = zone.utcoffset(None)
+    moment = datetime.datetime(2026, 1, 31, 12, tzinfo=zone)
+    limit = datetime.timedelta(minutes=5)
+    info = bp.JobReleaseTaskExecutionInformation(start_time=moment, end_time=moment, state="running")
+    release = bp.JobReleaseTask(command_line="c", max_wall_clock_time=limit)
+    objects = (zone, offset, moment, limit, info, release)
+
+    def walk() -> None:
+        for codec in serializers(type(info)):
+            assert codec.native(info) is not NotImplemented
+        for codec in serializers(type(release)):
+            assert codec.native(release) is not NotImplemented
+
+    walk()  # (the first write of the limit puts it in the duration cache)
+    before = [sys.getrefcount(obj) for obj in objects]
+    for _ in range(100):
+        walk()
+    assert [sys.getrefcount(obj) for obj in objects] == before
+
+
 def test_no_memory_is_kept_by_the_compiled_paths() -> None:
     """Every path (accepted, given up, refused) releases what it made: no growth over many calls."""
     task = reference_task(3)
@@ -819,6 +841,14 @@ def test_no_memory_is_kept_by_the_compiled_paths() -> None:
     broken_body = {**body, "waitForSuccess": "yes", "newer": [1]}
     broken_task = reference_task(3)
     broken_task.resource_files[1].file_mode = "9"  # type: ignore[index]
+    # Timestamps in every form the walk writes or reads itself, or hands to the Python reader (the
+    # last one: fromisoformat reads it; a form for isodate would measure isodate, which keeps memory
+    # on Python 3.12 and later).
+    times = ["2026-01-31T12:00:00.1234567Z", "2026-01-31T12:00:00+05:30", "2026-01-31T12:00:00", "2026-01-31T12:00:00+05:99"]
+    page = {"value": [{"nodeId": "n", "jobReleaseTaskExecutionInfo": release_info(startTime=t, endTime=t)} for t in times]}
+    statuses = StatusPage.deserialize(page)
+    broken_page = {"value": [{"jobReleaseTaskExecutionInfo": release_info(startTime="2026-02-30T00:00:00+01:00")}]}
+    release = bp.JobReleaseTask(command_line="c", max_wall_clock_time=datetime.timedelta(minutes=16))
 
     def every_path() -> None:
         task.serialize()
@@ -831,6 +861,14 @@ def test_no_memory_is_kept_by_the_compiled_paths() -> None:
             broken_task.serialize()
         with pytest.raises(bp.DeserializationError):
             bp.JobPreparationTask.deserialize(broken_body)
+        StatusPage.deserialize(page)
+        StatusPage.from_dict(page)
+        statuses.serialize()
+        statuses.validate()
+        with pytest.raises(bp.DeserializationError):
+            StatusPage.deserialize(broken_page)
+        with pytest.raises(bp.SerializationError):
+            release.serialize()
 
     for _ in range(200):  # warm every cache (compiled functions, pattern and duration memories)
         every_path()
