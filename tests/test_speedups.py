@@ -488,11 +488,12 @@ def test_timestamp_text_is_read_as_python_reads_it(text: str) -> None:
         agree(codec, release_info(startTime=text, endTime=text))
 
 
-@given(bodies.service_timestamps, strategies.utc_offsets(), st.sampled_from("TtZz"))
-def test_the_services_timestamp_forms_are_parsed_in_c(text: str, offset: datetime.timedelta, letter: str) -> None:
+@given(bodies.service_timestamps, strategies.utc_offsets())
+def test_the_services_timestamp_forms_are_parsed_in_c(text: str, offset: datetime.timedelta) -> None:
     minutes = offset // datetime.timedelta(minutes=1)
     zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02}:{abs(minutes) % 60:02}"
-    forms = [text, text[:-1], text[:-1] + zone, text[:19] + "Z", text.replace("T", letter.lower() if letter in "Tt" else "T")]
+    # As written, without a zone, at an offset, without a fraction, and with "t" and "z" in lower case.
+    forms = [text, text[:-1], text[:-1] + zone, text[:19] + "Z", text.replace("T", "t")[:-1] + "z"]
     rest, ci = loaders(bp.JobReleaseTaskExecutionInformation)
     with timestamps_parsed_in_c_only():
         for form in forms:
