@@ -10,12 +10,12 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 from benchmarks import machine, payload
+from benchmarks.timing import per_call
 
 LIBRARIES = ("batchprep", "msrest", "pydantic", "msgspec")
 OPERATIONS = ("serialize", "deserialize", "validate", "as_dict", "from_dict", "construct")
@@ -25,26 +25,6 @@ TARGETS = {"serialize": 100, "deserialize": 50, "validate": 50, "as_dict": 50, "
 
 def _load(name: str) -> Any:
     return importlib.import_module(f"benchmarks.lib_{name}")
-
-
-def _per_call(fn: Callable[[], Any], budget: float) -> float:
-    """Seconds per call: the best of several timed batches sized to take about ``budget`` seconds."""
-    number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        spent = time.perf_counter() - start
-        if spent >= budget / 5:
-            break
-        number *= 2
-    best = spent / number
-    for _ in range(4):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
 def _calls(lib: Any, n: int) -> dict[str, Callable[[], Any]]:
@@ -92,7 +72,7 @@ def timings(n: int, rounds: int, budget: float) -> dict[str, dict[str, float]]:
             for name in LIBRARIES:
                 fn = calls[name].get(op)
                 if fn is not None:
-                    t = _per_call(fn, budget)
+                    t = per_call(fn, budget)
                     best[name][op] = min(t, best[name].get(op, t))
     return best
 
@@ -191,7 +171,7 @@ def scaling(sizes: list[int], budget: float, rounds: int = 3) -> dict[tuple[str,
         calls = {name: _calls(lib, n) for name, lib in libs.items()}
         for _ in range(rounds):
             for name, op in SCALING:
-                t = _per_call(calls[name][op], budget) / n
+                t = per_call(calls[name][op], budget) / n
                 out[name, op][n] = min(t, out[name, op].get(n, t))
     return out
 
@@ -256,6 +236,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=60, help="with --cli: timed runs of each command (60)")
     parser.add_argument("--warmup", type=int, default=5, help="with --cli: warm-up runs of each command (5)")
     parser.add_argument("--no-hyperfine", action="store_true", help="with --cli: time the commands here even with hyperfine")
+    parser.add_argument(
+        "--status",
+        action="store_true",
+        help="also time reading a 10,000-node status list page, each library in its own process (benchmarks/status.py)",
+    )
+    parser.add_argument("--status-only", action="store_true", help="time the status list row alone")
+    parser.add_argument(
+        "--azure15-python",
+        metavar="PYTHON",
+        help="with --status: the interpreter of an environment with azure-batch 15.x (found or created otherwise)",
+    )
+    parser.add_argument("--no-azure15", action="store_true", help="with --status: leave azure-batch 15 out")
     args = parser.parse_args(argv)
 
     if args.cli:
@@ -263,6 +255,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return cli.main(args.runs, args.warmup, use_hyperfine=not args.no_hyperfine)
     print(environment())
+    if args.status or args.status_only:
+        from benchmarks import status
+
+        print(status.run(payload.STATUS_NODES, args.rounds, max(args.budget, 0.5), args.azure15_python, args.no_azure15))
+        print()
+        if args.status_only:
+            return 0
     print(f"payload: N = {args.n}; best of {args.rounds} interleaved rounds\n")
     best = timings(args.n, args.rounds, args.budget)
     imports = {m: import_ms(m) for m in ("batchprep", "msrest.serialization", "pydantic", "msgspec")}

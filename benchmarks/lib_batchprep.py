@@ -34,3 +34,8 @@ def as_dict(task: bp.JobPreparationTask) -> dict[str, Any]:
 
 def from_dict(data: dict[str, Any]) -> bp.JobPreparationTask:
     return bp.JobPreparationTask.from_dict(data)
+
+
+def read_status(page: dict[str, Any]) -> list[bp.JobPreparationAndReleaseTaskExecutionInformation]:
+    """The entries of a status list page (``read_status_page``, the compiled path when it is built)."""
+    return bp.read_status_page(page).value or []

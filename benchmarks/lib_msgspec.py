@@ -80,6 +80,60 @@ class JobPreparationTask(_Base, kw_only=True):
     rerun_on_node_reboot_after_success: bool | None = None
 
 
+class NameValuePair(_Base, kw_only=True):
+    name: str | None = None
+    value: str | None = None
+
+
+class TaskFailureInformation(_Base, kw_only=True):
+    category: Literal["usererror", "servererror"]
+    code: str | None = None
+    message: str | None = None
+    details: list[NameValuePair] | None = None
+
+
+class TaskContainerExecutionInformation(_Base, kw_only=True):
+    container_id: str | None = None
+    state: str | None = None
+    error: str | None = None
+
+
+class _TaskExecutionInformation(_Base, kw_only=True):
+    """What the two tasks' execution information share."""
+
+    start_time: datetime.datetime
+    end_time: datetime.datetime | None = None
+    state: Literal["running", "completed"]
+    task_root_directory: str | None = None
+    task_root_directory_url: str | None = None
+    exit_code: int | None = None
+    container_info: TaskContainerExecutionInformation | None = None
+    failure_info: TaskFailureInformation | None = None
+    result: Literal["success", "failure"] | None = None
+
+
+class JobPreparationTaskExecutionInformation(_TaskExecutionInformation, kw_only=True):
+    retry_count: int
+    last_retry_time: datetime.datetime | None = None
+
+
+class JobReleaseTaskExecutionInformation(_TaskExecutionInformation, kw_only=True):
+    pass
+
+
+class JobPreparationAndReleaseTaskExecutionInformation(_Base, kw_only=True):
+    pool_id: str | None = None
+    node_id: str | None = None
+    node_url: str | None = None
+    job_preparation_task_execution_info: JobPreparationTaskExecutionInformation | None = None
+    job_release_task_execution_info: JobReleaseTaskExecutionInformation | None = None
+
+
+class StatusPage(msgspec.Struct, kw_only=True):
+    value: list[JobPreparationAndReleaseTaskExecutionInformation]
+    next_link: str | None = msgspec.field(default=None, name="odata.nextLink")
+
+
 def construct(v: dict[str, Any]) -> JobPreparationTask:
     return payload.build(sys.modules[__name__], v)
 
@@ -90,6 +144,10 @@ def serialize(task: JobPreparationTask) -> dict[str, Any]:
 
 def deserialize(body: dict[str, Any]) -> JobPreparationTask:
     return msgspec.convert(body, type=JobPreparationTask)
+
+
+def read_status(page: dict[str, Any]) -> list[JobPreparationAndReleaseTaskExecutionInformation]:
+    return msgspec.convert(page, type=StatusPage).value
 
 
 validate = None

@@ -89,3 +89,69 @@ def build(models: Any, v: dict[str, Any]) -> Any:
         wait_for_success=v["wait_for_success"],
         rerun_on_node_reboot_after_success=v["rerun_on_node_reboot_after_success"],
     )
+
+
+#: The status list row: how many nodes the page lists (the service pages at 1,000; a saved or merged
+#: list of a large pool has them all).
+STATUS_NODES = 10_000
+_STATUS_START = datetime.datetime(2026, 1, 31, 12, 0, 0)
+_ACCOUNT = "https://contoso.westeurope.batch.azure.com"
+
+
+def _service_time(moment: datetime.datetime, ticks: int) -> str:
+    """A timestamp as the service writes it: UTC, seven fractional digits."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{ticks % 10_000_000:07d}Z"
+
+
+def status_page(n: int = STATUS_NODES) -> dict[str, Any]:
+    """A List Preparation and Release Task Status page of ``n`` nodes, as the service writes it.
+
+    Every node ran both tasks; one in fifty failed its preparation task (exit code 1, a retry, failure
+    information with details). Each entry has five to six timestamps, all different.
+    """
+    entries = []
+    for i in range(n):
+        start = _STATUS_START + datetime.timedelta(seconds=i % 3600, minutes=i // 3600)
+        node = f"tvm-1234567890_{i}-20260131t115500z"
+        directory = "workitems/nightly/job-1/jobpreparation"
+        failed = i % 50 == 7
+        preparation: dict[str, Any] = {
+            "startTime": _service_time(start, i * 7919),
+            "endTime": _service_time(start + datetime.timedelta(seconds=40), i * 104729),
+            "state": "completed",
+            "taskRootDirectory": directory,
+            "taskRootDirectoryUrl": f"{_ACCOUNT}/pools/nightly/nodes/{node}/files/{directory}",
+            "exitCode": 1 if failed else 0,
+            "retryCount": 1 if failed else 0,
+            "result": "failure" if failed else "success",
+        }
+        if failed:
+            preparation["lastRetryTime"] = _service_time(start + datetime.timedelta(seconds=20), i * 31)
+            preparation["failureInfo"] = {
+                "category": "usererror",
+                "code": "FailureExitCode",
+                "message": "The task exited with an exit code representing a failure",
+                "details": [{"name": "Message", "value": "The task process exited with an unexpected exit code"}],
+            }
+        release = {
+            "startTime": _service_time(start + datetime.timedelta(hours=2), i * 15485863),
+            "endTime": _service_time(start + datetime.timedelta(hours=2, seconds=5), i * 32452843),
+            "state": "completed",
+            "taskRootDirectory": "workitems/nightly/job-1/jobrelease",
+            "taskRootDirectoryUrl": f"{_ACCOUNT}/pools/nightly/nodes/{node}/files/workitems/nightly/job-1/jobrelease",
+            "exitCode": 0,
+            "result": "success",
+        }
+        entries.append(
+            {
+                "poolId": "nightly",
+                "nodeId": node,
+                "nodeUrl": f"{_ACCOUNT}/pools/nightly/nodes/{node}",
+                "jobPreparationTaskExecutionInfo": preparation,
+                "jobReleaseTaskExecutionInfo": release,
+            }
+        )
+    return {
+        "odata.metadata": f"{_ACCOUNT}/$metadata#jobpreparationandreleasetaskstatuslist",
+        "value": entries,
+    }

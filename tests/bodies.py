@@ -1,4 +1,5 @@
-"""Hypothesis strategies for REST bodies of a Job Preparation Task, as the service would send them.
+"""Hypothesis strategies for REST bodies of a Job Preparation Task and of status entries, as the service
+would send them.
 
 Bodies are valid for the service's rules, use the wire forms a service may write (durations with seven
 fractional digits, weeks, years and months; enum values batchprep does not know yet), and can carry
@@ -7,9 +8,12 @@ unknown properties at every level.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from hypothesis import strategies as st
+
+from strategies import timestamp_texts
 
 #: Any text a JSON string can carry, control characters and astral-plane characters included.
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
@@ -126,6 +130,52 @@ def job_preparation_tasks(extras: bool = False) -> st.SearchStrategy[dict[str, A
             "waitForSuccess": st.booleans(),
             "userIdentity": user_identities(extras),
             "rerunOnNodeRebootAfterSuccess": st.booleans(),
+        },
+        extras,
+    )
+
+
+_moments = st.datetimes(min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2099, 12, 31))
+#: The service's own form: UTC, seven fractional digits (``2026-01-31T12:00:00.1234567Z``).
+service_timestamps = st.tuples(_moments, st.integers(0, 9_999_999)).map(
+    lambda t: t[0].strftime("%Y-%m-%dT%H:%M:%S") + f".{t[1]:07d}Z"
+)
+#: What a status body may hold: mostly the service's form, sometimes another form people write.
+timestamps = service_timestamps | service_timestamps | timestamp_texts()
+
+
+def _execution_infos(release: bool, extras: bool) -> st.SearchStrategy[dict[str, Any]]:
+    failure = _obj(
+        {"category": enum_or_unknown("usererror", "servererror")},
+        {"code": texts, "message": texts, "details": st.lists(_obj({}, {"name": texts, "value": texts}, extras), max_size=3)},
+        extras,
+    )
+    container = _obj({}, {"containerId": texts, "state": texts, "error": texts}, extras)
+    required: dict[str, Any] = {"startTime": timestamps, "state": enum_or_unknown("running", "completed")}
+    optional: dict[str, Any] = {
+        "endTime": timestamps,
+        "taskRootDirectory": texts,
+        "taskRootDirectoryUrl": texts,
+        "exitCode": st.integers(-(2**31), 2**31 - 1),
+        "containerInfo": container,
+        "failureInfo": failure,
+        "result": enum_or_unknown("success", "failure"),
+    }
+    if not release:
+        required["retryCount"] = st.integers(0, 2**31 - 1)
+        optional["lastRetryTime"] = timestamps
+    return _obj(required, optional, extras)
+
+
+def status_entries(extras: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Entries of a List Preparation and Release Task Status page, as the service writes them."""
+    return _obj(
+        {"nodeId": texts},
+        {
+            "poolId": texts,
+            "nodeUrl": texts,
+            "jobPreparationTaskExecutionInfo": _execution_infos(False, extras),
+            "jobReleaseTaskExecutionInfo": _execution_infos(True, extras),
         },
         extras,
     )

@@ -42,14 +42,18 @@ __all__ = [
     "job_preparation_tasks",
     "json_values",
     "model_class",
+    "moments",
     "model_trees",
     "recased",
     "relative_paths",
     "reshaped",
     "task_ids",
     "texts",
+    "timestamp_near_misses",
+    "timestamp_texts",
     "timestamps",
     "unknown_members",
+    "utc_offsets",
 ]
 
 #: Every model class of the family.
@@ -156,6 +160,54 @@ def timestamps() -> st.SearchStrategy[datetime.datetime]:
         ]
     )
     return st.datetimes(min_value=datetime.datetime(1900, 1, 2), max_value=datetime.datetime(9998, 12, 30), timezones=zones)
+
+
+@functools.cache
+def utc_offsets() -> st.SearchStrategy[datetime.timedelta]:
+    """Offsets within a day, down to the minute (ISO 8601 text has no seconds in an offset)."""
+    return st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda minutes: datetime.timedelta(minutes=minutes))
+
+
+@functools.cache
+def moments() -> st.SearchStrategy[datetime.datetime]:
+    """Naive date-times a day inside the years 1 to 9999 (so that any offset keeps them in range)."""
+    return st.datetimes(min_value=datetime.datetime(1, 1, 2), max_value=datetime.datetime(9999, 12, 30))
+
+
+def _zone_text(offset: datetime.timedelta, form: str) -> str:
+    sign = "-" if offset < datetime.timedelta(0) else "+"
+    hours, minutes = divmod(abs(offset) // datetime.timedelta(minutes=1), 60)
+    return {"colon": f"{sign}{hours:02}:{minutes:02}", "plain": f"{sign}{hours:02}{minutes:02}", "hours": f"{sign}{hours:02}"}[form]
+
+
+@st.composite
+def timestamp_texts(draw: st.DrawFn) -> str:
+    """ISO 8601 date-time text in the forms a service or a person writes."""
+    moment = draw(moments())
+    text = moment.strftime("%Y-%m-%d") + draw(st.sampled_from("Tt")) + moment.strftime("%H:%M:%S")
+    digits = draw(st.integers(0, 9))
+    if digits:
+        text += "." + draw(st.text("0123456789", min_size=digits, max_size=digits))
+    zone = draw(st.sampled_from(["", "Z", "z", "colon", "colon", "plain", "hours"]))
+    if zone in ("colon", "plain", "hours"):
+        text += _zone_text(draw(utc_offsets()), zone)
+    else:
+        text += zone
+    return text
+
+
+@st.composite
+def timestamp_near_misses(draw: st.DrawFn) -> str:
+    """Valid timestamp text with one to three characters changed, dropped or added."""
+    chars = list(draw(timestamp_texts()))
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.integers(0, len(chars)))
+        what = draw(st.sampled_from(["0", "9", "-", ":", ".", "T", "Z", "+", " ", "x", "\u0663", "24", "60", ""]))
+        if draw(st.booleans()) and where < len(chars):
+            chars[where] = what
+        else:
+            chars.insert(where, what)
+    return "".join(chars)
 
 
 @functools.cache

@@ -12,6 +12,7 @@ this file under AddressSanitizer and UndefinedBehaviorSanitizer too (.ci/sanitiz
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import gc
@@ -31,7 +32,9 @@ import pytest
 import batchprep as bp
 from batchprep import _codegen, model
 from batchprep._codegen import native
+from batchprep.durations import WireDuration
 from batchprep.service_rules import ServiceRule
+from batchprep.status import StatusPage, read_status_page
 
 SWITCHED_OFF = os.environ.get("BATCHPREP_PURE_PYTHON", "") not in ("", "0")
 compiled_only = pytest.mark.skipif(
@@ -252,6 +255,190 @@ def test_threads_that_change_a_document_while_others_read_it_never_crash_it() ->
     assert failures == []
 
 
+# --- the status models, the release task: timestamps, duration limits, file names ------------------
+
+
+class Zone(datetime.tzinfo):
+    """A time zone of Python code that changes the entry it is read from (the walk never asks it)."""
+
+    def __init__(self, entry: Any = None) -> None:
+        self.entry = entry
+
+    def utcoffset(self, dt: datetime.datetime | None) -> datetime.timedelta:
+        if self.entry is not None:
+            self.entry.job_release_task_execution_info = None
+        return datetime.timedelta(hours=1)
+
+    def dst(self, dt: datetime.datetime | None) -> None:
+        return None
+
+
+_UTC = datetime.timezone.utc
+MOMENT = datetime.datetime(2026, 1, 31, 12, 0, 0, 123456, tzinfo=_UTC)
+
+
+def racing_entry() -> bp.JobPreparationAndReleaseTaskExecutionInformation:
+    """A status entry whose walk calls Python code half-way (a newer enum value)."""
+    return bp.JobPreparationAndReleaseTaskExecutionInformation(
+        pool_id="pool",
+        node_id="tvm-1",
+        job_preparation_task_execution_info=bp.JobPreparationTaskExecutionInformation(
+            start_time=MOMENT,
+            end_time=MOMENT + datetime.timedelta(seconds=9),
+            state="completed",
+            retry_count=0,
+            exit_code=1,
+            result="failure",
+            failure_info=bp.TaskFailureInformation(
+                category="newerCategory",
+                code="FailureExitCode",
+                details=[bp.NameValuePair(name="n", value="v"), bp.NameValuePair(name="m")],
+            ),
+        ),
+        job_release_task_execution_info=bp.JobReleaseTaskExecutionInformation(start_time=MOMENT, state="running"),
+    )
+
+
+def changing(target: Any, field: str, values: list[Callable[[], Any]]) -> Callable[[], None]:
+    count = iter(range(1 << 62))
+
+    def change() -> None:
+        setattr(target, field, values[next(count) % len(values)]())
+
+    return change
+
+
+def writers(tree: bp.Model, outcomes: dict[str, int]) -> list[Callable[[], None]]:
+    """serialize, validate and as_dict in loops: each returns a body or problems, or raises a Python error."""
+
+    def write() -> None:
+        try:
+            assert isinstance(tree.serialize(), dict)
+            outcomes["written"] += 1
+        except bp.SerializationError as err:
+            assert err.errors, "a refusal lists its problems"
+            outcomes["refused"] += 1
+        except (AttributeError, TypeError, ValueError, OverflowError) as err:
+            assert raised_by_python(err), err
+
+    def check() -> None:
+        try:
+            assert all(isinstance(p, bp.ValidationError) for p in tree.validate())
+        except (AttributeError, TypeError, ValueError, OverflowError) as err:
+            assert raised_by_python(err), err
+
+    def as_dict() -> None:
+        try:
+            assert isinstance(tree.as_dict(), dict)
+        except bp.SerializationError as err:
+            assert all(e.rule == "type" for e in err.errors)
+        except (AttributeError, TypeError, ValueError, OverflowError) as err:
+            assert raised_by_python(err), err
+
+    return [write, check, as_dict]
+
+
+def test_threads_that_change_a_status_entry_while_others_write_it_never_crash_it() -> None:
+    entry = racing_entry()
+    info = entry.job_preparation_task_execution_info
+    failure = info.failure_info  # type: ignore[union-attr]
+    moments: list[Callable[[], Any]] = [
+        lambda: MOMENT,
+        lambda: MOMENT.replace(tzinfo=None),
+        lambda: MOMENT.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=-5, seconds=1))),
+        lambda: MOMENT.replace(tzinfo=Zone(entry)),
+        lambda: datetime.datetime(1, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+        lambda: "2026-01-31T12:00:00Z",
+        lambda: None,
+        lambda: MOMENT.date(),
+    ]
+    release = [lambda: bp.JobReleaseTaskExecutionInformation(start_time=MOMENT, state="running"), lambda: None, lambda: object()]
+    details: list[Callable[[], Any]] = [lambda: [bp.NameValuePair(name="n")], lambda: [b"x" * 64], lambda: None, lambda: (None,)]
+    outcomes = {"written": 0, "refused": 0}
+    failures = race(
+        [
+            *writers(entry, outcomes),
+            changing(info, "start_time", moments),
+            changing(info, "end_time", moments[:7]),
+            changing(entry, "job_release_task_execution_info", release),
+            changing(failure, "details", details),
+        ]
+    )
+    assert failures == []
+    assert outcomes["written"] and outcomes["refused"]
+
+
+def test_threads_that_change_a_release_task_while_others_write_it_never_crash_it() -> None:
+    resource_file = bp.ResourceFile(http_url="https://example.com/a", file_path="tools/a")
+    task = bp.JobReleaseTask(
+        command_line="/bin/sh -c true",
+        resource_files=[resource_file],
+        max_wall_clock_time=datetime.timedelta(minutes=5),
+        user_identity=bp.UserIdentity(auto_user=bp.AutoUserSpecification(scope="newerValue")),
+    )
+    limits: list[Callable[[], Any]] = [
+        lambda: datetime.timedelta(minutes=5),
+        lambda: datetime.timedelta(minutes=16),
+        lambda: WireDuration.of(datetime.timedelta(minutes=15), "PT15M"),
+        lambda: datetime.timedelta(seconds=-1),
+        lambda: "PT5M",
+        lambda: None,
+    ]
+    paths: list[Callable[[], Any]] = [lambda: "tools/a", lambda: "tools/", lambda: None, lambda: 5, lambda: Text("a")]
+    urls: list[Callable[[], Any]] = [lambda: "https://example.com/a", lambda: None, lambda: b"https://"]
+    outcomes = {"written": 0, "refused": 0}
+    failures = race(
+        [
+            *writers(task, outcomes),
+            changing(task, "max_wall_clock_time", limits),
+            changing(task, "retention_time", limits[:5]),  # (lists of coprime lengths: every combination comes up)
+            changing(resource_file, "file_path", paths),
+            changing(resource_file, "http_url", urls),
+        ]
+    )
+    assert failures == []
+    assert outcomes["written"] and outcomes["refused"]
+
+
+def status_page(entries: int = 3) -> dict[str, Any]:
+    page = StatusPage(value=[racing_entry() for _ in range(entries)], next_link="https://x/next").serialize()
+    page["value"][0]["jobPreparationTaskExecutionInfo"]["startTime"] = "2026-01-31T12:00:00.1234567Z"
+    page["value"][0]["jobPreparationTaskExecutionInfo"]["lastRetryTime"] = "2026-01-31T11:00:00+01:00"
+    return page
+
+
+def test_threads_that_change_a_status_page_while_others_read_it_never_crash_it() -> None:
+    document = status_page()
+    entries = document["value"]
+    texts = ["2026-01-31T12:00:00.1234567Z", "2026-01-31T12:00:00+0100", "soon", 5, None, ["2026"], "2026-02-30T00:00:00Z"]
+    counter = iter(range(1 << 62))
+
+    def change() -> None:
+        step = next(counter)
+        info = entries[step % len(entries)]["jobPreparationTaskExecutionInfo"]
+        info["startTime" if step % 2 else "endTime"] = texts[step % len(texts)]
+        if step % 5 == 0:
+            entries.append(copy.deepcopy(entries[0])) if len(entries) < 6 else entries.pop()
+        if step % 7 == 0:
+            document["value"] = entries if step % 14 else [{"nodeId": 1}]
+
+    def read(reader: Callable[[Any], Any]) -> Callable[[], None]:
+        def go() -> None:
+            try:
+                assert isinstance(reader(document), StatusPage)
+            except bp.DeserializationError as err:
+                assert err.errors or "cannot read" in str(err)
+            except RuntimeError as err:  # what Python says of a dict that changes size while read
+                assert "changed" in str(err) and "during iteration" in str(err)
+            except (AttributeError, TypeError, ValueError) as err:
+                assert raised_by_python(err), err
+
+        return go
+
+    failures = race([read(StatusPage.deserialize), read(StatusPage.from_dict), read(read_status_page), change, change])
+    assert failures == []
+
+
 # --- finalizers run by a collection at any allocation of the walk ----------------------------------
 
 
@@ -304,32 +491,46 @@ def python_answer(call: Callable[[], Any]) -> Any:
         return ("error", sorted((e.path, e.rule) for e in err.errors))
 
 
-def canonical(answer: Any) -> tuple[str, Any]:
-    """("body", {key: JSON text}) for a body or a model, ("problems", {(path, rule)}) for problems."""
+def leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """A JSON value as {JSON pointer: scalar, empty list or empty object}."""
+    if isinstance(value, dict) and value:
+        return {k: v for key, item in value.items() for k, v in leaves(item, f"{path}/{key}").items()}
+    if isinstance(value, list) and value:
+        return {k: v for index, item in enumerate(value) for k, v in leaves(item, f"{path}/{index}").items()}
+    return {path: value}
+
+
+def canonical(answer: Any, by_leaf: bool = False) -> tuple[str, Any]:
+    """("body", {key: JSON text}) for a body or a model (with ``by_leaf``, {JSON pointer: JSON text} of
+    each leaf), ("problems", {(path, rule)}) for problems."""
     if isinstance(answer, tuple) and answer[0] == "error":
         return ("problems", set(map(tuple, answer[1])))
     if isinstance(answer, list):
         return ("problems", {(p.path, p.rule) for p in answer})
     if isinstance(answer, bp.Model):
         answer = answer.serialize(send_additional_properties=True)
-    return ("body", {key: json.dumps(value, sort_keys=True, default=repr) for key, value in answer.items()})
+    parts = leaves(answer) if by_leaf else answer
+    return ("body", {key: json.dumps(value, sort_keys=True, default=repr) for key, value in parts.items()})
 
 
-def assert_between(answer: Any, before: Any, after: Any, bodies: list[dict[str, Any]] | None = None) -> None:
+def assert_between(
+    answer: Any, before: Any, after: Any, bodies: list[dict[str, Any]] | None = None, by_leaf: bool = False
+) -> None:
     """An answer given while a finalizer changed the input part-way: each part is from before or after.
 
-    A body's every property is as it is in one of ``bodies`` (missing counts; by default the bodies
-    of ``before`` and ``after`` where they are bodies); problems are problems of the one state or of
-    the other, and there are none only if one of the states has none.
+    A body's every property (with ``by_leaf``, every leaf value of a nested body) is as it is in one
+    of ``bodies`` (missing counts; by default the bodies of ``before`` and ``after`` where they are
+    bodies); problems are problems of the one state or of the other, and there are none only if one
+    of the states has none.
     """
-    kind, value = canonical(answer)
-    states = [canonical(before), canonical(after)]
+    kind, value = canonical(answer, by_leaf)
+    states = [canonical(before, by_leaf), canonical(after, by_leaf)]
     if kind == "problems":
         problem_sets = [v for k, v in states if k == "problems"]
         assert value <= set().union(*problem_sets), value
         assert value or any(not v for v in problem_sets) or any(k == "body" for k, _ in states)
         return
-    possible = [canonical(body)[1] for body in bodies] if bodies is not None else [v for k, v in states if k == "body"]
+    possible = [canonical(body, by_leaf)[1] for body in bodies] if bodies is not None else [v for k, v in states if k == "body"]
     assert possible, f"written although neither state can be: {value}"
     for key in set(value).union(*possible):
         assert any(value.get(key) == body.get(key) for body in possible), (key, value.get(key))
@@ -382,6 +583,76 @@ def test_a_finalizer_that_changes_the_document_mid_read_gets_a_python_answer(loo
     after, after_document = python_answer(call), dict(document)
     for answer in sweep(call, prepare, action):
         assert_between(answer, before, after, bodies=[before_document, after_document])
+
+
+#: What a finalizer does to a status entry or page: a change the Python functions accept
+#: (timestamps of a zone of Python code or in a rarer form, a shorter list, a property dropped), and
+#: one they refuse.
+ENTRY_CHANGES: dict[str, Callable[[Any], None]] = {
+    "accepted": lambda entry: (
+        setattr(entry.job_preparation_task_execution_info, "start_time", MOMENT.replace(tzinfo=Zone())),
+        setattr(entry.job_preparation_task_execution_info, "end_time", MOMENT.replace(tzinfo=None)),
+        setattr(entry, "job_release_task_execution_info", None),
+        entry.job_preparation_task_execution_info.failure_info.details.__delitem__(slice(1, None)),  # shrinks it
+    ),
+    "refused": lambda entry: (
+        setattr(entry.job_preparation_task_execution_info, "start_time", "2026-01-31T12:00:00Z"),
+        setattr(entry.job_preparation_task_execution_info.failure_info, "details", [b"x" * 64]),
+    ),
+}
+
+
+def _change_page(page: dict[str, Any], accepted: bool) -> None:
+    first = page["value"][0]["jobPreparationTaskExecutionInfo"]
+    if accepted:
+        first["startTime"] = "2026-01-31T13:00:00+0100"  # read by the Python reader
+        first.pop("lastRetryTime", None)
+        page["value"][1]["nodeUrl"] = "https://x/node"
+        del page["value"][2:]  # (a finalizer may run twice: every change can be made again)
+        page["newer"] = "value"
+    else:
+        first["startTime"] = 5
+        page["value"][1]["jobReleaseTaskExecutionInfo"]["startTime"] = "2026-02-30T00:00:00Z"
+
+
+@pytest.mark.parametrize("change", list(ENTRY_CHANGES))
+@pytest.mark.parametrize("method", ["serialize", "validate", "as_dict"])
+def test_a_finalizer_that_changes_a_status_entry_mid_walk_gets_a_python_answer(method: str, change: str) -> None:
+    entry = racing_entry()
+    call = getattr(entry, method)
+    fresh = racing_entry()
+
+    def prepare() -> None:
+        for f in type(entry)._bp_fields:
+            setattr(entry, f.name, copy.deepcopy(getattr(fresh, f.name)))
+
+    def action() -> None:
+        ENTRY_CHANGES[change](entry)
+
+    prepare()
+    before = python_answer(call)
+    action()
+    after = python_answer(call)
+    for answer in sweep(call, prepare, action, allocations=60):
+        assert_between(answer, before, after, by_leaf=True)
+
+
+@pytest.mark.parametrize("accepted", [True, False], ids=["accepted", "refused"])
+@pytest.mark.parametrize("lookup", ["deserialize", "from_dict"])
+def test_a_finalizer_that_changes_a_status_page_mid_read_gets_a_python_answer(lookup: str, accepted: bool) -> None:
+    document: dict[str, Any] = {}
+
+    def prepare() -> None:
+        document.clear()
+        document.update(status_page())
+
+    call = functools.partial(getattr(StatusPage, lookup), document)
+    prepare()
+    before = python_answer(call)
+    _change_page(document, accepted)
+    after = python_answer(call)
+    for answer in sweep(call, prepare, lambda: _change_page(document, accepted), allocations=60):
+        assert_between(answer, before, after, by_leaf=True)
 
 
 # --- classes changed after their plans were built ----------------------------------------------------
@@ -553,6 +824,15 @@ def test_a_rule_with_a_malformed_compiled_form_is_refused_when_the_class_is_made
         ("sometimes", "a"): "is not one of the operations",
         ("requires", "a", "nope"): "names ['nope'], which are not fields of Ruled",
         "requires": "is not one of the operations",
+        ("file_name", "a"): "takes 2 attribute names, not 1",
+        ("duration_range", None, datetime.timedelta(1)): "takes at least 1 attribute names, not 0",
+        ("duration_range", "a"): "takes 2 parameters before its attribute names, not 1",
+        ("duration_range", "a", "b"): "takes a minimum and a maximum that are each a datetime.timedelta or None",
+        ("duration_range", None, None, "a"): "takes a minimum, a maximum or both",
+        ("duration_range", datetime.timedelta(2), datetime.timedelta(1), "a"): "has a minimum above its maximum",
+        ("duration_range", None, WireDuration.of(datetime.timedelta(1), "P1D"), "a"): "each a datetime.timedelta or None",
+        ("duration_range", None, 900, "a"): "each a datetime.timedelta or None",
+        ("duration_range", None, datetime.timedelta(1), "nope"): "names ['nope'], which are not fields of Ruled",
     }
     for form, message in cases.items():
         rule = ServiceRule(report, "True", native=(form,))  # type: ignore[arg-type]
@@ -616,7 +896,8 @@ def test_a_plan_with_broken_parts_is_refused_with_a_reason() -> None:
         send_additional=False,
         ci_ok=True,
     )
-    name_descr = cls.__dict__["name"]
+    name_descr, value_descr = cls.__dict__["name"], cls.__dict__["value"]
+    minute = datetime.timedelta(minutes=1)
 
     def spec(**changes: Any) -> tuple[Any, ...]:
         parts = list(name)
@@ -650,15 +931,37 @@ def test_a_plan_with_broken_parts_is_refused_with_a_reason() -> None:
         "two fields of a plan share a slot": dict(fields=(name, name)),
         "a field spec is a tuple": dict(fields=(list(name),)),
         "frozensets of str": dict(fields=(name,), known=frozenset({1})),
-        "reads 2 to 2 fields, not 1": dict(fields=(name, value), checks=((ext.REQUIRES, (name_descr,), None),)),
-        "unknown check opcode 42": dict(fields=(name,), checks=((42, (name_descr,), None),)),
-        "which is not a field of the plan": dict(fields=(value,), checks=((ext.EXACTLY_ONE, (name_descr,), None),)),
+        "reads 2 to 2 fields, not 1": dict(fields=(name, value), checks=((ext.REQUIRES, (name_descr,), None, ()),)),
+        "unknown check opcode 42": dict(fields=(name,), checks=((42, (name_descr,), None, ()),)),
+        "which is not a field of the plan": dict(fields=(value,), checks=((ext.EXACTLY_ONE, (name_descr,), None, ()),)),
         "a unique check reads a list of models": dict(
-            fields=(name,), checks=((ext.UNIQUE, (name_descr,), name_descr),)
+            fields=(name,), checks=((ext.UNIQUE, (name_descr,), name_descr, ()),)
         ),
         "only a unique check reads a slot of each item": dict(
-            fields=(name,), checks=((ext.EXACTLY_ONE, (name_descr,), name_descr),)
+            fields=(name,), checks=((ext.EXACTLY_ONE, (name_descr,), name_descr, ()),)
         ),
+        "check opcode 7 takes no parameters": dict(
+            fields=(name, value), checks=((ext.FILE_NAME, (name_descr, value_descr), None, (minute,)),)
+        ),
+        "reads 2 to 2 fields, not 3": dict(
+            fields=(name, value), checks=((ext.FILE_NAME, (name_descr, value_descr, name_descr), None, ()),)
+        ),
+        "two parameters, a minimum and a maximum": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (minute,)),)
+        ),
+        "a minimum, a maximum or both": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (None, None)),)
+        ),
+        "minimum is above its maximum": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (minute, datetime.timedelta(0))),)
+        ),
+        "limits are datetime.timedelta values or None": dict(
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (60, None)),)
+        ),
+        "limits are datetime.timedelta values or None, not datetime.timedelta": dict(  # a subclass: not compared in C
+            fields=(name,), checks=((ext.DURATION_RANGE, (name_descr,), None, (None, WireDuration.of(minute, "PT1M"))),)
+        ),
+        "a check spec": dict(fields=(name,), checks=((ext.EXACTLY_ONE, (name_descr,), None),)),  # no parameters
     }
     for message, parts in broken.items():
         with pytest.raises((TypeError, ValueError), match=message):

@@ -20,48 +20,10 @@ from msrest.serialization import Deserializer, Serializer
 
 import batchprep as bp
 from batchprep._primitives import CODECS, Invalid
+from strategies import moments, timestamp_near_misses, timestamp_texts, utc_offsets
 
 _ISO = CODECS["iso-8601"]
-
-#: Offsets within a day, down to the minute (ISO 8601 text has no seconds in an offset).
-offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda minutes: datetime.timedelta(minutes=minutes))
-moments = st.datetimes(min_value=datetime.datetime(1, 1, 2), max_value=datetime.datetime(9999, 12, 30))
-
-
-def _zone_text(offset: datetime.timedelta, form: str) -> str:
-    sign = "-" if offset < datetime.timedelta(0) else "+"
-    hours, minutes = divmod(abs(offset) // datetime.timedelta(minutes=1), 60)
-    return {"colon": f"{sign}{hours:02}:{minutes:02}", "plain": f"{sign}{hours:02}{minutes:02}", "hours": f"{sign}{hours:02}"}[form]
-
-
-@st.composite
-def timestamp_texts(draw: st.DrawFn) -> str:
-    """ISO 8601 date-time text in the forms a service or a person writes."""
-    moment = draw(moments)
-    text = moment.strftime("%Y-%m-%d") + draw(st.sampled_from("Tt")) + moment.strftime("%H:%M:%S")
-    digits = draw(st.integers(0, 9))
-    if digits:
-        text += "." + draw(st.text("0123456789", min_size=digits, max_size=digits))
-    zone = draw(st.sampled_from(["", "Z", "z", "colon", "colon", "plain", "hours"]))
-    if zone in ("colon", "plain", "hours"):
-        text += _zone_text(draw(offsets), zone)
-    else:
-        text += zone
-    return text
-
-
-@st.composite
-def near_misses(draw: st.DrawFn) -> str:
-    """Valid text with one to three characters changed, dropped or added."""
-    chars = list(draw(timestamp_texts()))
-    for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.integers(0, len(chars)))
-        what = draw(st.sampled_from(["0", "9", "-", ":", ".", "T", "Z", "+", " ", "x", "\u0663", "24", "60", ""]))
-        if draw(st.booleans()) and where < len(chars):
-            chars[where] = what
-        else:
-            chars.insert(where, what)
-    return "".join(chars)
+offsets = utc_offsets()
 
 
 def _reading(load: Callable[[str], datetime.datetime], refusal: type[Exception]) -> Callable[[str], datetime.datetime | None]:
@@ -93,7 +55,7 @@ def test_timestamps_are_read_as_msrest_reads_them(text: str) -> None:
     assert_same_moment(batchprep_reads(text), msrest_reads(text))
 
 
-@given(near_misses() | st.text("0123456789-T:.Z+z ", max_size=32))
+@given(timestamp_near_misses() | st.text("0123456789-T:.Z+z ", max_size=32))
 def test_near_misses_are_refused_or_read_as_msrest_does(text: str) -> None:
     assert_same_moment(batchprep_reads(text), msrest_reads(text))
 
@@ -137,7 +99,7 @@ zones = st.one_of(
 )
 
 
-@given(moments, zones)
+@given(moments(), zones)
 def test_timestamps_are_written_as_msrest_writes_them(moment: datetime.datetime, zone: datetime.tzinfo | None) -> None:
     value = moment.replace(tzinfo=zone)
     try:
@@ -149,7 +111,7 @@ def test_timestamps_are_written_as_msrest_writes_them(moment: datetime.datetime,
     assert _ISO.dump(value) == theirs
 
 
-@given(moments, zones, st.sampled_from(["running", "completed", "Running"]))
+@given(moments(), zones, st.sampled_from(["running", "completed", "Running"]))
 def test_status_models_write_and_read_timestamps_as_azure_batch_does(
     moment: datetime.datetime, zone: datetime.tzinfo | None, state: str
 ) -> None:

@@ -14,10 +14,11 @@
  * accepts, and returns what it returns; tests/test_speedups.py checks both halves with hypothesis.
  *
  * Rule 2, memory: AFTER ANY POINT WHERE PYTHON CODE CAN RUN, NOTHING READ BEFORE IT IS TRUSTED.
- * Python code runs in a callback (a pattern, an enum or duration helper, an attribute of a
- * WireDuration), in a hash or a comparison that is not of an exact str, int or timedelta, and in any
- * allocation of a garbage-collected object (a dict, a list, a model object), which may start a
- * collection that runs finalizers.  Python code can reassign any attribute, change any list or dict,
+ * Python code runs in a callback (a pattern, an enum, duration or timestamp helper, an attribute of a
+ * WireDuration, a tzinfo that is not a datetime.timezone: never called here), in a hash or a
+ * comparison that is not of an exact str, int or timedelta, and in any allocation of a
+ * garbage-collected object (a dict, a list, a model object), which may start a collection that runs
+ * finalizers (datetime, timedelta, timezone and str objects are not garbage-collected).  Python code can reassign any attribute, change any list or dict,
  * and, on another thread, do so at any of those points.  Therefore:
  *   - every object the walk goes on using across such a point is held by a strong reference it owns
  *     (a slot value while it is walked, a list item, a document value, a list read by a rule);
@@ -50,16 +51,17 @@
 #include <datetime.h>
 
 /* Bumped whenever the plan format changes; batchprep._codegen.native refuses a stale build. */
-#define ABI_VERSION 3
+#define ABI_VERSION 4
 
-enum kind { K_STR = 1, K_INT, K_BOOL, K_DURATION, K_ENUM, K_MODEL, K_LIST_MODEL };
-enum check_op { OP_EXACTLY_ONE = 1, OP_REQUIRES, OP_EXCLUDES, OP_RELATIVE_PATH, OP_UNIQUE, OP_NON_NEGATIVE };
+enum kind { K_STR = 1, K_INT, K_BOOL, K_DURATION, K_ENUM, K_MODEL, K_LIST_MODEL, K_TIMESTAMP, K_LAST = K_TIMESTAMP };
+enum check_op {
+    OP_EXACTLY_ONE = 1, OP_REQUIRES, OP_EXCLUDES, OP_RELATIVE_PATH, OP_UNIQUE, OP_DURATION_RANGE, OP_FILE_NAME
+};
 enum codec_op { C_SERIALIZE = 1, C_VALIDATE, C_LOAD };
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 #define MATCH_MEMORY 1024 /* strings remembered per pattern as matching */
 #define MAX_OFFSETS 4
-#define SPAN_MAX_DAYS 10675199 /* .NET's TimeSpan.MaxValue, P10675199DT2H48M5.4775807S, in whole days */
 
 typedef struct PlanObject PlanObject;
 
@@ -82,12 +84,20 @@ typedef struct {
     PlanObject *child;     /* K_MODEL, K_LIST_MODEL */
 } FieldSpec;
 
+/* A timedelta limit, as its normalised fields (days, then 0 <= seconds < 86400, 0 <= us < 10**6): two
+   timedeltas compare as these triples do, in C. */
+typedef struct {
+    int set;
+    int days, seconds, us;
+} Bound;
+
 typedef struct {
     int op;
     int n;
     Py_ssize_t offsets[MAX_OFFSETS]; /* slots of fields of the plan */
     Py_ssize_t item_offset;          /* OP_UNIQUE: the slot read from each item */
     PlanObject *items;               /* OP_UNIQUE: the plan of the list's items */
+    Bound low, high;                 /* OP_DURATION_RANGE: the limits, either may be unset */
 } CheckSpec;
 
 struct PlanObject {
@@ -126,11 +136,15 @@ typedef struct {
 
 static PyTypeObject Plan_Type, Codec_Type;
 
-/* Set by configure(): the duration helpers shared with batchprep.durations, and who to tell about a
+/* Set by configure(): the duration helpers shared with batchprep.durations, the timestamp reader of
+   batchprep._primitives (for the text this file does not parse itself), and who to tell about a
    changed class.  Replaced only by configure(); held while called. */
 static PyObject *format_cache, *format_duration, *parsed_cache, *load_duration, *wire_duration_type;
+static PyObject *load_timestamp;
 static PyObject *on_stale;
-static PyObject *str_wire_text, *str_dotdot, *str_init;
+static PyObject *str_wire_text, *str_dotdot, *str_init, *str_utcoffset;
+/* datetime.timezone: an immutable static type that cannot be subclassed, whose utcoffset() is C */
+static PyTypeObject *timezone_type;
 
 /* ---- classes and their version tags --------------------------------------------------------- */
 
@@ -329,7 +343,7 @@ parse_field(PlanObject *p, FieldSpec *f, PyObject *spec)
         return -1;
     if (slot_of(p->cls, descr, &f->offset) < 0)
         return -1;
-    if (f->kind < K_STR || f->kind > K_LIST_MODEL) {
+    if (f->kind < K_STR || f->kind > K_LAST) {
         PyErr_Format(PyExc_ValueError, "unknown field kind %d", f->kind);
         return -1;
     }
@@ -404,26 +418,64 @@ field_at(PlanObject *p, Py_ssize_t offset)
     return NULL;
 }
 
+/* The fields of a timedelta (exact, or a subclass: its fields are C, read without running any code). */
+static Bound
+bound_of(PyObject *delta)
+{
+    return (Bound){.set = 1, .days = PyDateTime_DELTA_GET_DAYS(delta), .seconds = PyDateTime_DELTA_GET_SECONDS(delta),
+                   .us = PyDateTime_DELTA_GET_MICROSECONDS(delta)};
+}
+
+/* -1, 0 or 1 as the duration a is shorter than, as long as or longer than b. */
+static int
+bound_cmp(Bound a, Bound b)
+{
+    if (a.days != b.days)
+        return a.days < b.days ? -1 : 1;
+    if (a.seconds != b.seconds)
+        return a.seconds < b.seconds ? -1 : 1;
+    return a.us < b.us ? -1 : a.us > b.us;
+}
+
+/* A duration limit of a check spec: an exact timedelta (read here, once) or None. */
+static int
+parse_bound(PyObject *limit, Bound *b)
+{
+    if (limit == Py_None) {
+        b->set = 0;
+        return 0;
+    }
+    if (!PyDelta_CheckExact(limit)) {
+        PyErr_Format(PyExc_TypeError, "a duration range's limits are datetime.timedelta values or None, not %R",
+                     limit);
+        return -1;
+    }
+    *b = bound_of(limit);
+    return 0;
+}
+
 static int
 parse_check(PlanObject *p, CheckSpec *c, PyObject *spec)
 {
-    PyObject *descrs, *item_descr;
+    PyObject *descrs, *item_descr, *params;
     if (!PyTuple_Check(spec)) {
         PyErr_Format(PyExc_TypeError, "a check spec is a tuple, not %R", spec);
         return -1;
     }
-    if (!PyArg_ParseTuple(spec, "iO!O;a check spec", &c->op, &PyTuple_Type, &descrs, &item_descr))
+    if (!PyArg_ParseTuple(spec, "iO!OO!;a check spec", &c->op, &PyTuple_Type, &descrs, &item_descr, &PyTuple_Type,
+                          &params))
         return -1;
     Py_ssize_t n = PyTuple_GET_SIZE(descrs);
     int low, high; /* how many fields each operation reads */
     switch (c->op) {
     case OP_EXACTLY_ONE:
     case OP_RELATIVE_PATH:
-    case OP_NON_NEGATIVE:
+    case OP_DURATION_RANGE:
         low = 1, high = MAX_OFFSETS;
         break;
     case OP_REQUIRES:
     case OP_EXCLUDES:
+    case OP_FILE_NAME:
         low = high = 2;
         break;
     case OP_UNIQUE:
@@ -460,6 +512,28 @@ parse_check(PlanObject *p, CheckSpec *c, PyObject *spec)
     }
     else if (item_descr != Py_None) {
         PyErr_SetString(PyExc_ValueError, "only a unique check reads a slot of each item");
+        return -1;
+    }
+    c->low.set = c->high.set = 0;
+    if (c->op == OP_DURATION_RANGE) {
+        if (PyTuple_GET_SIZE(params) != 2) {
+            PyErr_SetString(PyExc_ValueError, "a duration range check has two parameters, a minimum and a maximum");
+            return -1;
+        }
+        if (parse_bound(PyTuple_GET_ITEM(params, 0), &c->low) < 0 ||
+            parse_bound(PyTuple_GET_ITEM(params, 1), &c->high) < 0)
+            return -1;
+        if (!c->low.set && !c->high.set) {
+            PyErr_SetString(PyExc_ValueError, "a duration range check has a minimum, a maximum or both");
+            return -1;
+        }
+        if (c->low.set && c->high.set && bound_cmp(c->low, c->high) > 0) {
+            PyErr_SetString(PyExc_ValueError, "a duration range check's minimum is above its maximum");
+            return -1;
+        }
+    }
+    else if (PyTuple_GET_SIZE(params) != 0) {
+        PyErr_Format(PyExc_ValueError, "check opcode %d takes no parameters", c->op);
         return -1;
     }
     return 0;
@@ -655,6 +729,41 @@ relative_path(PyObject *s)
     return 1;
 }
 
+/* batchprep.service_rules.names_a_file: the text after the last '/' or '\\' is not '', '.' or '..'.
+   Only an exact str is read (its characters are C), anything else gives up. */
+static int
+names_a_file(PyObject *s)
+{
+    if (!PyUnicode_CheckExact(s))
+        return 0;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t end = PyUnicode_GET_LENGTH(s), start = end;
+    while (start > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, start - 1);
+        if (c == '/' || c == '\\')
+            break;
+        start--;
+    }
+    Py_ssize_t n = end - start;
+    if (n == 0)
+        return 0;
+    if (n <= 2 && PyUnicode_READ(kind, data, start) == '.' && (n == 1 || PyUnicode_READ(kind, data, start + 1) == '.'))
+        return 0;
+    return 1;
+}
+
+/* Whether v is a plain duration (an exact timedelta or the configured WireDuration, not a subclass of
+   either, whose comparisons could be Python code) within the check's limits. */
+static int
+within(CheckSpec *c, PyObject *v)
+{
+    if (!PyDelta_CheckExact(v) && (PyObject *)Py_TYPE(v) != wire_duration_type)
+        return 0;
+    Bound d = bound_of(v);
+    return !(c->low.set && bound_cmp(d, c->low) < 0) && !(c->high.set && bound_cmp(d, c->high) > 0);
+}
+
 /* len({item.x for item in seq}) == len(seq), for a list or tuple held by the caller. */
 static int
 unique_names(CheckSpec *c, PyObject *seq, Walk *w)
@@ -711,13 +820,13 @@ run_check(CheckSpec *c, PyObject *obj, Walk *w)
             if (v[i] != Py_None && !relative_path(v[i]))
                 return 0;
         return 1;
-    case OP_NON_NEGATIVE: /* 0 <= v, and days short of the service's longest span (the rest: Python decides) */
+    case OP_DURATION_RANGE:
         for (int i = 0; i < c->n; i++)
-            if (v[i] != Py_None &&
-                !((PyDelta_CheckExact(v[i]) || (PyObject *)Py_TYPE(v[i]) == wire_duration_type) &&
-                  PyDateTime_DELTA_GET_DAYS(v[i]) >= 0 && PyDateTime_DELTA_GET_DAYS(v[i]) < SPAN_MAX_DAYS))
+            if (v[i] != Py_None && !within(c, v[i]))
                 return 0;
         return 1;
+    case OP_FILE_NAME: /* v0 given -> v1 not given, or names a file */
+        return v[0] == Py_None || v[1] == Py_None || names_a_file(v[1]);
     case OP_UNIQUE: {
         Py_INCREF(v[0]); /* held: the check allocates, and a finalizer may replace the list meanwhile */
         int ok = unique_names(c, v[0], w);
@@ -772,6 +881,210 @@ dump_duration(PyObject *v, int build)
     return NULL;
 }
 
+/* ---- timestamps (iso-8601) ------------------------------------------------------------------- */
+
+/* A moment as its calendar fields, in the proleptic Gregorian calendar of datetime. */
+typedef struct {
+    int year, month, day, hour, minute, second, us;
+} Moment;
+
+#define DAY_US (86400LL * 1000000)
+
+static int
+days_in_month(int year, int month)
+{
+    static const int days[] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+        return 29;
+    return days[month];
+}
+
+/* m, written at a UTC offset of offset_us (less than a day either way), moved to UTC: what
+   datetime.utctimetuple() reads.  0 when that leaves the years 1 to 9999 (Python's OverflowError). */
+static int
+to_utc(Moment *m, long long offset_us)
+{
+    if (offset_us == 0)
+        return 1;
+    long long t = ((m->hour * 60LL + m->minute) * 60 + m->second) * 1000000 + m->us - offset_us;
+    if (t < 0) { /* the day before (|offset| < a day: one day at most) */
+        t += DAY_US;
+        if (--m->day < 1) {
+            if (--m->month < 1) {
+                m->month = 12;
+                if (--m->year < 1)
+                    return 0;
+            }
+            m->day = days_in_month(m->year, m->month);
+        }
+    }
+    else if (t >= DAY_US) { /* the day after */
+        t -= DAY_US;
+        if (++m->day > days_in_month(m->year, m->month)) {
+            m->day = 1;
+            if (++m->month > 12) {
+                m->month = 1;
+                if (++m->year > 9999)
+                    return 0;
+            }
+        }
+    }
+    m->us = (int)(t % 1000000);
+    t /= 1000000;
+    m->second = (int)(t % 60);
+    t /= 60;
+    m->minute = (int)(t % 60);
+    m->hour = (int)(t / 60);
+    return 1;
+}
+
+static char *
+put_digits(char *out, int value, int width)
+{
+    for (int i = width - 1; i >= 0; i--, value /= 10)
+        out[i] = (char)('0' + value % 10);
+    return out + width;
+}
+
+/* batchprep._primitives.dump_iso and _check_iso: an exact datetime, naive or with a datetime.timezone,
+   as "YYYY-MM-DDTHH:MM:SS.fffZ" in UTC (the fraction: its microseconds with trailing zeros dropped,
+   at least three digits).  NULL to give up: another class, a tzinfo of Python code, or a moment
+   outside the years 1 to 9999 in UTC.  v is held by the caller; a datetime cannot change. */
+static PyObject *
+dump_timestamp(PyObject *v, int build)
+{
+    if (!PyDateTime_CheckExact(v))
+        return NULL;
+    PyObject *tz = PyDateTime_DATE_GET_TZINFO(v); /* borrowed from v */
+    long long offset = 0;
+    if (tz != Py_None && tz != PyDateTime_TimeZone_UTC) {
+        if (Py_TYPE(tz) != timezone_type)
+            return NULL; /* its utcoffset() may be Python code: the Python function asks it */
+        PyObject *delta = PyObject_CallMethodOneArg(tz, str_utcoffset, Py_None); /* timezone's own, in C */
+        if (delta == NULL)
+            return NULL;
+        int plain = PyDelta_CheckExact(delta);
+        if (plain)
+            offset = (PyDateTime_DELTA_GET_DAYS(delta) * 86400LL + PyDateTime_DELTA_GET_SECONDS(delta)) * 1000000 +
+                     PyDateTime_DELTA_GET_MICROSECONDS(delta);
+        Py_DECREF(delta);
+        if (!plain)
+            return NULL;
+    }
+    Moment m = {PyDateTime_GET_YEAR(v), PyDateTime_GET_MONTH(v), PyDateTime_GET_DAY(v), PyDateTime_DATE_GET_HOUR(v),
+                PyDateTime_DATE_GET_MINUTE(v), PyDateTime_DATE_GET_SECOND(v), PyDateTime_DATE_GET_MICROSECOND(v)};
+    int fraction = m.us; /* msrest writes the value's own microseconds, whatever the offset's */
+    if (!to_utc(&m, offset))
+        return NULL;
+    if (!build)
+        return Py_NewRef(Py_None);
+    char text[32], *end = text;
+    end = put_digits(end, m.year, 4);
+    *end++ = '-';
+    end = put_digits(end, m.month, 2);
+    *end++ = '-';
+    end = put_digits(end, m.day, 2);
+    *end++ = 'T';
+    end = put_digits(end, m.hour, 2);
+    *end++ = ':';
+    end = put_digits(end, m.minute, 2);
+    *end++ = ':';
+    end = put_digits(end, m.second, 2);
+    *end++ = '.';
+    char digits[6];
+    put_digits(digits, fraction, 6);
+    int n = 6;
+    while (n > 3 && digits[n - 1] == '0')
+        n--;
+    memcpy(end, digits, n);
+    end += n;
+    *end++ = 'Z';
+    PyObject *out = PyUnicode_New(end - text, 127);
+    if (out != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(out), text, end - text);
+    return out;
+}
+
+/* n ASCII digits at s as a number, or -1. */
+static int
+read_digits(const unsigned char *s, int n)
+{
+    int value = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        value = value * 10 + (s[i] - '0');
+    }
+    return value;
+}
+
+/* The service's forms of batchprep._primitives._load_iso, read in C: "YYYY-MM-DDTHH:MM:SS", then a
+   fraction of any length (digits after the sixth dropped, as datetime.fromisoformat drops them),
+   then "Z", "+HH:MM", "-HH:MM" or no zone ("T" and "Z" in either case); a real date and time whose
+   moment in UTC falls in the years 1 to 9999.  The datetime _load_iso returns for that text (with
+   datetime.timezone.utc for a zero offset, a datetime.timezone for another, none without a zone),
+   or NULL without an exception for any other text: _load_iso reads it (fromisoformat's rarer
+   forms, isodate) or refuses it. */
+static PyObject *
+parse_timestamp(PyObject *text)
+{
+    if (!PyUnicode_IS_ASCII(text))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = PyUnicode_1BYTE_DATA(text);
+    if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+        return NULL;
+    Moment m = {read_digits(s, 4), read_digits(s + 5, 2), read_digits(s + 8, 2), read_digits(s + 11, 2),
+                read_digits(s + 14, 2), read_digits(s + 17, 2), 0};
+    if (m.year < 1 || m.month < 1 || m.month > 12 || m.day < 1 || m.day > days_in_month(m.year, m.month) ||
+        m.hour < 0 || m.hour > 23 || m.minute < 0 || m.minute > 59 || m.second < 0 || m.second > 59)
+        return NULL;
+    Py_ssize_t i = 19;
+    if (i < n && s[i] == '.') {
+        Py_ssize_t first = ++i;
+        for (int scale = 100000; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+            m.us += (s[i] - '0') * scale; /* scale is 0 after the sixth digit */
+        if (i == first)
+            return NULL;
+    }
+    int zone = 0; /* 0: none, 1: UTC, 2: another offset */
+    int offset = 0; /* seconds east of UTC */
+    if (i < n) {
+        if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n)
+            zone = 1;
+        else if ((s[i] == '+' || s[i] == '-') && i + 6 == n && s[i + 3] == ':') {
+            int hours = read_digits(s + i + 1, 2), minutes = read_digits(s + i + 4, 2);
+            if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+                return NULL; /* fromisoformat reads "+05:99" as 6:39, and refuses 24:00: _load_iso decides */
+            offset = (s[i] == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+            zone = offset == 0 ? 1 : 2;
+        }
+        else
+            return NULL;
+    }
+    if (zone == 2) {
+        Moment utc = m;
+        if (!to_utc(&utc, offset * 1000000LL))
+            return NULL; /* out of range in UTC: _load_iso raises */
+    }
+    PyObject *tz;
+    if (zone == 2) {
+        PyObject *delta = PyDelta_FromDSU(0, offset, 0);
+        if (delta == NULL)
+            return NULL;
+        tz = PyTimeZone_FromOffset(delta);
+        Py_DECREF(delta);
+        if (tz == NULL)
+            return NULL;
+    }
+    else
+        tz = Py_NewRef(zone == 1 ? PyDateTime_TimeZone_UTC : Py_None);
+    PyObject *moment = PyDateTimeAPI->DateTime_FromDateAndTime(m.year, m.month, m.day, m.hour, m.minute, m.second,
+                                                                 m.us, tz, PyDateTimeAPI->DateTimeType);
+    Py_DECREF(tz);
+    return moment;
+}
+
 /* The wire value of one field's value, or NULL to give up.  v is held by the caller. */
 static PyObject *
 dump_value(FieldSpec *f, PyObject *v, Walk *w, int build)
@@ -790,6 +1103,8 @@ dump_value(FieldSpec *f, PyObject *v, Walk *w, int build)
         return (v == Py_True || v == Py_False) ? Py_NewRef(v) : NULL;
     case K_DURATION:
         return dump_duration(v, build);
+    case K_TIMESTAMP:
+        return dump_timestamp(v, build);
     case K_ENUM: {
         /* a member of the field's enum, or any text: known text as it is, other text (another letter
            case, a value from a newer service) as the Python dumper writes it */
@@ -920,6 +1235,13 @@ load_value(FieldSpec *f, PyObject *v, Walk *w)
                 return NULL;
         }
         return call_helper(load_duration, v);
+    case K_TIMESTAMP:
+        if (PyUnicode_CheckExact(v)) {
+            PyObject *moment = parse_timestamp(v); /* C only: no Python code runs */
+            if (moment != NULL || PyErr_Occurred())
+                return moment;
+        }
+        return call_helper(load_timestamp, v); /* rarer text, a datetime, or a wrong type: as Python reads it */
     case K_ENUM:
         if (PyUnicode_CheckExact(v)) {
             PyObject *member = PyDict_GetItemWithError(f->enum_load, v); /* exact str: no Python code */
@@ -1288,18 +1610,19 @@ static PyTypeObject Codec_Type = {
 static PyObject *
 configure(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    PyObject *fc, *fd, *pc, *ld, *wd, *stale = Py_None;
+    PyObject *fc, *fd, *pc, *ld, *wd, *lt, *stale = Py_None;
     static char *kwlist[] = {"format_cache", "format_duration", "parsed_cache", "load_duration", "wire_duration",
-                             "on_stale", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!OO!|O:configure", kwlist, &PyDict_Type, &fc, &fd,
-                                     &PyDict_Type, &pc, &ld, &PyType_Type, &wd, &stale))
+                             "load_timestamp", "on_stale", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!OO!O|O:configure", kwlist, &PyDict_Type, &fc, &fd,
+                                     &PyDict_Type, &pc, &ld, &PyType_Type, &wd, &lt, &stale))
         return NULL;
     if (!PyDict_CheckExact(fc) || !PyDict_CheckExact(pc)) {
         PyErr_SetString(PyExc_TypeError, "the duration caches are dicts");
         return NULL;
     }
-    if (!PyCallable_Check(fd) || !PyCallable_Check(ld) || (stale != Py_None && !PyCallable_Check(stale))) {
-        PyErr_SetString(PyExc_TypeError, "format_duration, load_duration and on_stale are callables");
+    if (!PyCallable_Check(fd) || !PyCallable_Check(ld) || !PyCallable_Check(lt) ||
+        (stale != Py_None && !PyCallable_Check(stale))) {
+        PyErr_SetString(PyExc_TypeError, "format_duration, load_duration, load_timestamp and on_stale are callables");
         return NULL;
     }
     if (!PyType_IsSubtype((PyTypeObject *)wd, PyDateTimeAPI->DeltaType)) {
@@ -1311,6 +1634,7 @@ configure(PyObject *module, PyObject *args, PyObject *kwds)
     Py_XSETREF(parsed_cache, Py_NewRef(pc));
     Py_XSETREF(load_duration, Py_NewRef(ld));
     Py_XSETREF(wire_duration_type, Py_NewRef(wd));
+    Py_XSETREF(load_timestamp, Py_NewRef(lt));
     Py_XSETREF(on_stale, stale == Py_None ? NULL : Py_NewRef(stale));
     Py_RETURN_NONE;
 }
@@ -1327,8 +1651,8 @@ version_tag(PyObject *module, PyObject *cls)
 
 static PyMethodDef module_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
-     "Hand over batchprep.durations' caches and helpers, and the function told about a changed class "
-     "(called by batchprep._codegen.native)."},
+     "Hand over batchprep.durations' caches and helpers, the timestamp reader for text the walk does not "
+     "parse itself, and the function told about a changed class (called by batchprep._codegen.native)."},
     {"version_tag", (PyCFunction)version_tag, METH_O,
      "The version tag CPython gives the class (assigned now if needed); 0 when it cannot have one, and "
      "then no plan can be built for it."},
@@ -1353,6 +1677,10 @@ module_exec(PyObject *m)
         return -1;
     if (str_init == NULL && (str_init = PyUnicode_InternFromString("__init__")) == NULL)
         return -1;
+    if (str_utcoffset == NULL && (str_utcoffset = PyUnicode_InternFromString("utcoffset")) == NULL)
+        return -1;
+    if (timezone_type == NULL)
+        timezone_type = (PyTypeObject *)Py_NewRef(Py_TYPE(PyDateTime_TimeZone_UTC)); /* held for good */
     if (PyType_Ready(&Plan_Type) < 0 || PyType_Ready(&Codec_Type) < 0)
         return -1;
     if (PyModule_AddIntConstant(m, "ABI_VERSION", ABI_VERSION) < 0 ||
@@ -1360,12 +1688,14 @@ module_exec(PyObject *m)
         PyModule_AddIntConstant(m, "BOOL", K_BOOL) < 0 || PyModule_AddIntConstant(m, "DURATION", K_DURATION) < 0 ||
         PyModule_AddIntConstant(m, "ENUM", K_ENUM) < 0 || PyModule_AddIntConstant(m, "MODEL", K_MODEL) < 0 ||
         PyModule_AddIntConstant(m, "LIST_MODEL", K_LIST_MODEL) < 0 ||
+        PyModule_AddIntConstant(m, "TIMESTAMP", K_TIMESTAMP) < 0 ||
         PyModule_AddIntConstant(m, "EXACTLY_ONE", OP_EXACTLY_ONE) < 0 ||
         PyModule_AddIntConstant(m, "REQUIRES", OP_REQUIRES) < 0 ||
         PyModule_AddIntConstant(m, "EXCLUDES", OP_EXCLUDES) < 0 ||
         PyModule_AddIntConstant(m, "RELATIVE_PATH", OP_RELATIVE_PATH) < 0 ||
         PyModule_AddIntConstant(m, "UNIQUE", OP_UNIQUE) < 0 ||
-        PyModule_AddIntConstant(m, "NON_NEGATIVE", OP_NON_NEGATIVE) < 0 ||
+        PyModule_AddIntConstant(m, "DURATION_RANGE", OP_DURATION_RANGE) < 0 ||
+        PyModule_AddIntConstant(m, "FILE_NAME", OP_FILE_NAME) < 0 ||
         PyModule_AddIntConstant(m, "SERIALIZE", C_SERIALIZE) < 0 ||
         PyModule_AddIntConstant(m, "VALIDATE", C_VALIDATE) < 0 || PyModule_AddIntConstant(m, "LOAD", C_LOAD) < 0 ||
         PyModule_AddObjectRef(m, "Plan", (PyObject *)&Plan_Type) < 0 ||

@@ -116,7 +116,8 @@ def _enum_of(f: Field) -> type | None:
 
 
 def _check_rules(cls_name: str, checks: Any, fields: list[Field]) -> None:
-    """Each service rule's compiled form names known operations and fields, with as many as each takes."""
+    """Each service rule's compiled form names known operations and fields, with as many as each takes,
+    and the parameters each operation takes."""
     names = {f.name for f in fields}
     for rule in checks:
         for form in getattr(rule, "native", None) or ():
@@ -124,8 +125,13 @@ def _check_rules(cls_name: str, checks: Any, fields: list[Field]) -> None:
             if not isinstance(form, tuple) or not form or form[0] not in service_rules.NATIVE_OPERATIONS:
                 known = ", ".join(service_rules.NATIVE_OPERATIONS)
                 raise TypeError(f"{where} is not one of the operations ({known}) followed by attribute names")
-            least, most = service_rules.NATIVE_OPERATIONS[form[0]]
-            operands = form[1:]
+            least, most, taken, check = service_rules.NATIVE_OPERATIONS[form[0]]
+            parameters, operands = form[1 : 1 + taken], form[1 + taken :]
+            if len(parameters) < taken:
+                raise TypeError(f"{where} takes {taken} parameters before its attribute names, not {len(parameters)}")
+            problem = check(parameters) if check is not None else None
+            if problem is not None:
+                raise TypeError(f"{where} {problem}")
             if not least <= len(operands) <= (most or len(operands)):
                 count = f"{least}" if least == most else f"at least {least}"
                 raise TypeError(f"{where} takes {count} attribute names, not {len(operands)}")
@@ -415,13 +421,14 @@ class Model(metaclass=ModelMeta):
         """Write the model once ``problems()`` finds none; raise `SerializationError` with them otherwise.
 
         The writer trusts what was just checked. If another thread or a finalizer changes a value in
-        between and the writer fails on it, the model is checked again, and what is wrong now is reported.
+        between and the writer fails on it (a timestamp that leaves the years 1 to 9999 in UTC raises
+        OverflowError), the model is checked again, and what is wrong now is reported.
         """
         errors = problems()
         if not errors:
             try:
                 return self._bp_dump(keep_readonly, key_transformer, options)
-            except (AttributeError, TypeError, ValueError):
+            except (AttributeError, TypeError, ValueError, OverflowError):
                 errors = problems()
                 if not errors:
                     raise

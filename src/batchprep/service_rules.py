@@ -33,6 +33,7 @@ __all__ = [
     "INT32",
     "JOB_TASK_IDS_DISTINCT",
     "NATIVE_OPERATIONS",
+    "NativeOperation",
     "RELEASE_NEEDS_PREPARATION",
     "RELEASE_WALL_CLOCK_LIMIT",
     "RESOURCE_FILE_NAME",
@@ -44,16 +45,46 @@ __all__ = [
     "waived",
 ]
 
-#: The operations of a rule's ``native`` form: how many attribute names each takes, at least and at
-#: most (None: any number). Checked when a model class is created.
-NATIVE_OPERATIONS: dict[str, tuple[int, int | None]] = {
-    "exactly_one": (1, None),
-    "requires": (2, 2),
-    "excludes": (2, 2),
-    "relative_path": (1, None),
-    "unique": (2, 2),
-    "non_negative": (1, None),
-    "file_name": (1, 1),
+
+class NativeOperation(NamedTuple):
+    """What one operation of a rule's ``native`` form takes: ``(operation, *parameters, *names)``.
+
+    Attributes:
+        least: The fewest attribute names it takes.
+        most: The most attribute names it takes (None: any number).
+        parameters: How many values come between the operation and the names.
+        check: For an operation with parameters: ``check(parameters)`` says what is wrong with them, or
+            returns None when they are right.
+    """
+
+    least: int
+    most: int | None
+    parameters: int = 0
+    check: Callable[[tuple[Any, ...]], str | None] | None = None
+
+
+def _duration_limits(limits: tuple[Any, ...]) -> str | None:
+    """What is wrong with the (minimum, maximum) of a ``duration_range`` form, or None."""
+    if not all(limit is None or type(limit) is datetime.timedelta for limit in limits):
+        return "takes a minimum and a maximum that are each a datetime.timedelta or None"
+    low, high = limits
+    if low is None and high is None:
+        return "takes a minimum, a maximum or both (not two Nones)"
+    if low is not None and high is not None and low > high:
+        return "has a minimum above its maximum"
+    return None
+
+
+#: The operations of a rule's ``native`` form, with what each takes. Checked when a model class is created.
+NATIVE_OPERATIONS: dict[str, NativeOperation] = {
+    "exactly_one": NativeOperation(1, None),
+    "requires": NativeOperation(2, 2),
+    "excludes": NativeOperation(2, 2),
+    "relative_path": NativeOperation(1, None),
+    "unique": NativeOperation(2, 2),
+    "non_negative": NativeOperation(1, None),
+    "duration_range": NativeOperation(1, None, parameters=2, check=_duration_limits),
+    "file_name": NativeOperation(2, 2),
 }
 
 #: The range of the REST API's ``int32`` values (``maxTaskRetryCount``, ``exitCode``, ``retryCount``).
@@ -78,12 +109,14 @@ class ServiceRule(NamedTuple):
             over attribute names: ``("exactly_one", a, b, ...)`` (exactly one is not None),
             ``("requires", a, b)`` (b is given when a is), ``("excludes", a, b)`` (b is not given when
             a is), ``("relative_path", a)`` (the test of ``holds``), ``("unique", items, attr)``
-            (``attr`` differs across the list ``items``), ``("non_negative", a, ...)`` (a
-            ``timedelta`` of zero or more, and of fewer days than the service's longest span: the
-            walk gives up on longer ones) and ``("file_name", a)`` (the text of ``a`` does not end
-            in a directory: the walk gives up on it, whatever the other fields say). Together they
-            must be at least as strict as ``holds`` (tests/test_speedups.py checks it); a rule
-            without them leaves its class on the Python path.
+            (``attr`` differs across the list ``items``), ``("duration_range", minimum, maximum, a,
+            ...)`` (each given value is a plain ``timedelta`` within the limits, each a ``timedelta``
+            or None for no limit), ``("non_negative", a, ...)`` (the same from zero, with no maximum)
+            and ``("file_name", a, b)`` (when a is given, b is not given or names a file: see
+            `names_a_file`). Values that are not plain make the walk give up to the Python function.
+            Together the operations must be at least as strict as ``holds``
+            (tests/test_speedups.py checks it); a rule without them leaves its class on the Python
+            path. `NATIVE_OPERATIONS` lists what each takes.
         rule_names: The names of the service rules ``report`` can report (each problem's
             ``service_rule``).
     """
@@ -91,7 +124,7 @@ class ServiceRule(NamedTuple):
     report: Callable[[Any, str, list[ValidationError]], None]
     holds: str
     names: dict[str, Any] = {}  # noqa: RUF012 - read only
-    native: tuple[tuple[str, ...], ...] | None = None
+    native: tuple[tuple[Any, ...], ...] | None = None
     rule_names: tuple[str, ...] = ()
 
 
@@ -475,7 +508,7 @@ RESOURCE_FILE_NAME = ServiceRule(
     resource_file_name,
     "({o}.http_url is None or {o}.file_path is None or _bp_names_a_file({o}.file_path))",
     {"_bp_names_a_file": names_a_file},
-    native=(("file_name", "file_path"),),
+    native=(("file_name", "http_url", "file_path"),),
     rule_names=("resource-file-path-names-file",),
 )
 USER_IDENTITY_EXCLUSIVE = ServiceRule(
@@ -495,7 +528,9 @@ DURATION_SPANS = ServiceRule(
     duration_spans,
     "(_bp_span_ok({o}.max_wall_clock_time) and _bp_span_ok({o}.retention_time))",
     {"_bp_span_ok": span_ok},
-    native=(("non_negative", "max_wall_clock_time", "retention_time"),),
+    # zero to the service's longest span; the walk gives up on anything else (a CalendarDuration, the
+    # service's own text for the longest span, which Python's timedelta rounds up) and Python decides
+    native=(("duration_range", datetime.timedelta(0), durations.SPAN_MAX, "max_wall_clock_time", "retention_time"),),
     rule_names=("durations-non-negative", "durations-fixed-span", "durations-maximum"),
 )
 RELEASE_WALL_CLOCK_LIMIT = ServiceRule(
@@ -503,6 +538,7 @@ RELEASE_WALL_CLOCK_LIMIT = ServiceRule(
     "({o}.max_wall_clock_time is None or type({o}.max_wall_clock_time) in _bp_plain_durations"
     " and {o}.max_wall_clock_time <= _bp_release_limit)",
     {**_PLAIN, "_bp_release_limit": RELEASE_WALL_CLOCK_MAX},
+    native=(("duration_range", None, RELEASE_WALL_CLOCK_MAX, "max_wall_clock_time"),),
     rule_names=("release-wall-clock-limit",),
 )
 RELEASE_NEEDS_PREPARATION = ServiceRule(

@@ -18,6 +18,7 @@ built again for the class as it is.  Set ``BATCHPREP_PURE_PYTHON=1`` to switch t
 
 from __future__ import annotations
 
+import datetime
 import os
 import types
 import warnings
@@ -28,7 +29,7 @@ from batchprep._codegen._nodes import is_enum, is_model
 from batchprep._fields import EnumAttribute
 
 #: The plan format this module writes; the extension says which one it reads.
-ABI_VERSION = 3
+ABI_VERSION = 4
 
 _ext: Any  # the compiled module has no type stubs
 try:
@@ -54,6 +55,7 @@ def _enabled() -> bool:
         parsed_cache=durations._parsed,
         load_duration=_primitives.CODECS["duration"].load,
         wire_duration=durations.WireDuration,
+        load_timestamp=_primitives.CODECS["iso-8601"].load,
         on_stale=forget_stale,
     )
     return True
@@ -81,19 +83,18 @@ _KIND_RULES = {
 }
 #: The most fields one compiled rule reads (MAX_OFFSETS in _speedups.c).
 _MAX_OPERANDS = 4
-_PRIMITIVE_KINDS = {"str": "STR", "int": "INT", "bool": "BOOL", "duration": "DURATION"}
-#: Service rule operations the walk checks as a pattern on one string field: the function answers
-#: True only for text that certainly keeps the rule, whatever the object's other fields hold, so the
-#: walk gives up (and the Python function decides) on the rest.
-_GUARDS = {"file_name": service_rules.names_a_file}
+_PRIMITIVE_KINDS = {"str": "STR", "int": "INT", "bool": "BOOL", "duration": "DURATION", "iso-8601": "TIMESTAMP"}
 _CHECK_OPS = {
     "exactly_one": "EXACTLY_ONE",
     "requires": "REQUIRES",
     "excludes": "EXCLUDES",
     "relative_path": "RELATIVE_PATH",
     "unique": "UNIQUE",
-    "non_negative": "NON_NEGATIVE",
+    "duration_range": "DURATION_RANGE",
+    "non_negative": "DURATION_RANGE",  # a duration range from zero, with no maximum
+    "file_name": "FILE_NAME",
 }
+_NO_TIME = datetime.timedelta(0)
 
 
 def accelerate(cls: Any, family: str, mode: Any, fn: Any) -> Any:
@@ -177,16 +178,9 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
     if extra is None:
         return None
     resolved = cls._bp_resolve()
-    # ("file_name", a) is no opcode: the walk checks it as a stricter pattern on a's text (see _GUARDS).
-    guards = {
-        names[0]: _GUARDS[op]
-        for rule in getattr(cls, "_bp_checks", ())
-        for op, *names in rule.native or ()
-        if op in _GUARDS
-    }
     fields = []
     for f in cls._bp_fields:
-        spec = _field_spec(cls, f, resolved, building, guards.get(f.name))
+        spec = _field_spec(cls, f, resolved, building)
         if spec is None:
             return None
         fields.append(spec)
@@ -194,10 +188,8 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
     for rule in getattr(cls, "_bp_checks", ()):
         if rule.native is None:
             return None
-        for op, *names in rule.native:
-            if op in _GUARDS:
-                continue
-            check = _check_spec(cls, op, names, resolved)
+        for form in rule.native:
+            check = _check_spec(cls, form, resolved)
             if check is None:
                 return None
             checks.append(check)
@@ -224,9 +216,7 @@ def _make_plan(cls: Any, building: frozenset[type]) -> Any:
         return None
 
 
-def _field_spec(
-    cls: Any, f: Any, resolved: dict[str, type], building: frozenset[type], guard: Any = None
-) -> tuple[Any, ...] | None:
+def _field_spec(cls: Any, f: Any, resolved: dict[str, type], building: frozenset[type]) -> tuple[Any, ...] | None:
     descr = _slot(cls, f.name)
     if descr is None or f.constant:
         return None
@@ -258,10 +248,6 @@ def _field_spec(
         if rule in ("min_length", "max_length") and type(value) is not int:
             return None
         limits[rule] = _rules.rule_parameter(rule, value)
-    if guard is not None:
-        if kind != "STR" or "pattern" in limits or f.readonly:
-            return None
-        limits["pattern"] = guard
     return (
         descr,
         f.wire_key,
@@ -285,9 +271,16 @@ def _field_spec(
     )
 
 
-def _check_spec(cls: Any, op: str, names: list[str], resolved: dict[str, type]) -> tuple[Any, ...] | None:
+def _check_spec(cls: Any, form: tuple[Any, ...], resolved: dict[str, type]) -> tuple[Any, ...] | None:
     # The forms were checked when the class was created (batchprep.model); the walk reads up to 4 fields.
-    if op not in _CHECK_OPS or len(names) > _MAX_OPERANDS:
+    op = form[0]
+    if op not in _CHECK_OPS:
+        return None
+    count = service_rules.NATIVE_OPERATIONS[op].parameters
+    params, names = tuple(form[1 : 1 + count]), list(form[1 + count :])
+    if op == "non_negative":
+        params = (_NO_TIME, None)
+    if len(names) > _MAX_OPERANDS:
         return None
     item = None
     if op == "unique":
@@ -301,4 +294,4 @@ def _check_spec(cls: Any, op: str, names: list[str], resolved: dict[str, type]) 
     descrs = tuple(_slot(cls, name) for name in names)
     if None in descrs:
         return None
-    return (getattr(_ext, _CHECK_OPS[op]), descrs, item)
+    return (getattr(_ext, _CHECK_OPS[op]), descrs, item, params)
