@@ -18,6 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+# Tests of the project's tooling, not of batchprep on a Python version: .ci/run runs them once.
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# Tests of the project's tooling, not of batchprep on a Python version: .ci/run runs them once.
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parent.parent
 NEEDED = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python")
 

@@ -25,6 +25,9 @@ from typing import Any
 import pytest
 from mypy import api as mypy_api
 
+# Tests of the project's tooling, not of batchprep on a Python version: .ci/run runs them once.
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parent.parent
 CORRECT = ROOT / "tests" / "typing" / "correct_usage.py"
 MISTAKES = ROOT / "tests" / "typing" / "mistakes.py"
