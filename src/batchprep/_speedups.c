@@ -25,8 +25,9 @@
  *   - a value is type-checked where it is read, never earlier: each object is checked against its
  *     plan (exact class, unchanged since the plan was built) when its slots are about to be read, and
  *     each item of a list when it is taken;
- *   - sizes are read again after such a point (a list can shrink), and a list or model object under
- *     construction is not visible to the collector while it has empty places;
+ *   - sizes are read again after such a point (a list can shrink), and a list under construction is
+ *     not visible to the collector while it has empty places (a model object under construction may
+ *     be: an empty slot of it is an unset attribute, and a slot is stored with Py_XSETREF);
  *   - plans and their inputs are checked when the plan is built (slots of the plan's own class,
  *     inside its layout; rules with the operands they read; limits the walk compares in C), so
  *     nothing is validated at walk time that could have been refused before.
@@ -38,7 +39,10 @@
  * __getattribute__ put over a field, its bases reassigned).  The walk compares the tag of each
  * object's class with the plan's, and on a difference it gives up, marks its codec stale (the codec
  * asks Python from then on) and tells batchprep._codegen.native, which drops the compiled codecs so
- * that they are built again, with fresh plans, for the class as it is now.
+ * that they are built again, with fresh plans, for the class as it is now.  The check is made once
+ * per object, before its slots are read; a class changed by a callback while one of its objects is
+ * being walked is noticed at the next call (memory stays safe: a class's layout, hence the slots'
+ * places, cannot change, and __class__ can only be assigned between classes of the same layout).
  *
  * Threads: the module relies on the GIL (borrowed references from dicts and lists, shared caches),
  * and says so (Py_mod_gil = Py_MOD_GIL_USED): a free-threaded interpreter enables the GIL when it
