@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from batchprep.redact import mask_text
+
 __all__ = ["BatchprepError", "DeserializationError", "SerializationError", "ValidationError"]
 
 _EXCERPT = 60
 
 
 def excerpt(value: Any) -> str:
-    """A short, single-line rendering of a value for an error message."""
+    """A short, single-line rendering of a value for an error message, its secrets masked (then cut)."""
     try:
-        text = repr(value)
+        text = mask_text(repr(value))
     except Exception:  # a broken __repr__ must not hide the real problem
         text = f"<{type(value).__name__} object>"
     text = text.replace("\n", "\\n")

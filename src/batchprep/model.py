@@ -24,7 +24,7 @@ from batchprep._primitives import Invalid
 from batchprep._registry import every_model as _every_model
 from batchprep._registry import register_enum, registry
 from batchprep.errors import DeserializationError, SerializationError, ValidationError
-from batchprep.redact import mask_sas_signature, mask_secrets
+from batchprep.redact import mask_secrets, mask_text
 
 __all__ = ["Model", "forget_compiled", "register_enum", "registry"]
 
@@ -537,7 +537,7 @@ class Model(metaclass=ModelMeta):
             elif isinstance(value, enum.Enum) and isinstance(value, str):
                 shown = repr(str(value.value))  # as it was written: 'admin', not <ElevationLevel.admin: 'admin'>
             elif isinstance(value, str):  # a SAS URL can sit in any text: a command line, a value
-                shown = repr(f.redact(value) if f.redact is not None else mask_sas_signature(value))
+                shown = repr(f.redact(value) if f.redact is not None else mask_text(value))
             else:
                 shown = repr(value)
             parts.append(f"{f.name}={shown}")

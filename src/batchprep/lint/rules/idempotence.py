@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from batchprep.cmdline.shell import program_name
 from batchprep.lint.rules._context import CommandUse, ScriptView, TaskContext
 from batchprep.lint.rules._registry import Hit, Rule, register
+from batchprep.lint.rules._text import excerpt
 
 __all__ = ["NotIdempotent"]
 
@@ -105,8 +106,7 @@ class NotIdempotent(Rule):
             there, fix, paths = found
             if paths and all(p.rstrip("/") in _removed(use.view, uses, use) for p in paths):
                 continue
-            command = " ".join(use.program)
-            command = command if len(command) <= 40 else command[:37] + "..."
+            command = excerpt(" ".join(use.program))
             opt_out = " (or set rerunOnNodeRebootAfterSuccess: false)" if reboot else ""
             yield Hit(
                 "/commandLine",
