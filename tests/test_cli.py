@@ -129,6 +129,21 @@ def test_json_output() -> None:
     ]
 
 
+def test_rules_as_json_say_which_tasks_each_looks_at() -> None:
+    done = run("rules", "--format", "json", "BP3", "BP101")
+    records = {r["code"]: r for r in json.loads(done.stdout)}
+    assert set(records["BP101"]) == {"code", "name", "severity", "summary", "url", "tasks"}
+    assert {code: r["tasks"] for code, r in records.items()} == {
+        "BP101": ["preparation", "release"],
+        "BP301": ["preparation"],
+        "BP302": ["preparation"],
+        "BP303": ["preparation", "release"],
+        "BP304": ["preparation", "release"],
+        "BP305": ["preparation", "release"],
+        "BP306": ["preparation"],
+    }
+
+
 def test_reading_problems_and_rule_problems_come_together(tmp_path: Path) -> None:
     task = tmp_path / "task.json"
     task.write_text(

@@ -242,15 +242,19 @@ def _judged(model: Model, cls: type[Model], behaviour: bool = True) -> Report:
 
 
 def _behaviour(model: Model) -> list[Finding]:
-    """The behaviour rules' findings for a task, or for the preparation task of a job (paths from its root)."""
+    """The behaviour rules' findings for a task, or for the two tasks of a job (paths from its root)."""
     from batchprep.lint.rules import behaviour_findings  # the rules import the models: load them late
-    from batchprep.models import JobPreparationAndRelease
+    from batchprep.models import JobPreparationAndRelease, JobReleaseTask
 
-    if isinstance(model, JobPreparationTask):
+    if isinstance(model, (JobPreparationTask, JobReleaseTask)):
         return behaviour_findings(model)
-    if isinstance(model, JobPreparationAndRelease) and isinstance(model.job_preparation_task, JobPreparationTask):
-        return [replace(f, path="/jobPreparationTask" + f.path) for f in behaviour_findings(model.job_preparation_task)]
-    return []
+    if not isinstance(model, JobPreparationAndRelease):
+        return []
+    found = []
+    for key, task in (("/jobPreparationTask", model.job_preparation_task), ("/jobReleaseTask", model.job_release_task)):
+        if isinstance(task, (JobPreparationTask, JobReleaseTask)):
+            found += [replace(f, path=key + f.path) for f in behaviour_findings(task)]
+    return found
 
 
 def _whole_document(cls: type[Model], err: DeserializationError | str) -> ValidationError:

@@ -1,7 +1,9 @@
 """Linting a file as `batchprep check` does: every finding, placed at its line and column, filtered.
 
 `lint_text` and `lint_file` are what the command line runs, so the API and the CLI give the same
-findings: the document checks' problems (errors) and warnings, then the behaviour rules', each with
+findings, for every kind of body `batchprep check` takes (a Job Preparation Task, a Job Release
+Task, a whole job or job schedule; see `batchprep.lint.job`): the document checks' problems
+(errors) and warnings, then the behaviour rules', each with
 the line and column of its place in the file (JSON and YAML), filtered by the settings and by the
 file's own opt-out comments, in the order of their places in the file.
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
 
 from batchprep.lint.config import Settings, opt_outs
-from batchprep.lint.document import Report, check_text
+from batchprep.lint.document import Report
+from batchprep.lint.job import check_body_text
 from batchprep.lint.findings import Finding
 from batchprep.lint.locate import Locator
 
@@ -28,33 +32,53 @@ def syntax_of(file: str | Path) -> str:
     return "yaml" if str(file).lower().endswith(_YAML_SUFFIXES) else "json"
 
 
-def lint_file(file: str | Path, settings: Settings | None = None) -> list[Finding]:
+def lint_file(
+    file: str | Path,
+    settings: Settings | None = None,
+    *,
+    kind: str = "auto",
+    waive: str | Iterable[str] | None = None,
+) -> list[Finding]:
     """`lint_text` for a file, read as YAML when its name ends in .yaml or .yml.
 
     Raises:
         OSError: The file cannot be read.
         ImportError: A YAML file, and PyYAML is not installed.
+        ValueError: As `lint_text`.
     """
-    return lint_text(Path(file).read_bytes(), syntax_of(file), file=str(file), settings=settings)
+    return lint_text(
+        Path(file).read_bytes(), syntax_of(file), file=str(file), settings=settings, kind=kind, waive=waive
+    )
 
 
 def lint_text(
-    data: str | bytes, syntax: str = "json", *, file: str | None = None, settings: Settings | None = None
+    data: str | bytes,
+    syntax: str = "json",
+    *,
+    file: str | None = None,
+    settings: Settings | None = None,
+    kind: str = "auto",
+    waive: str | Iterable[str] | None = None,
 ) -> list[Finding]:
-    """Every finding `batchprep check` reports for the text of a task.
+    """Every finding `batchprep check` reports for the text of a body.
 
     Args:
         data: The text, or its bytes.
         syntax: `"json"` or `"yaml"`.
         file: The file's name, written into each finding (and matched by `per-file-ignores`).
         settings: What to report; `Settings()` (everything) when not given.
+        kind: What the text holds, as `check --as` says it: `auto` (tell from its properties),
+            `preparation`, `release`, `job` or `schedule`.
+        waive: Batch service rule names whose problems to leave out (`check --waive`).
 
     Raises:
         ImportError: `syntax` is `"yaml"` and PyYAML is not installed.
+        ValueError: `kind` is not one of those, or `waive` names no service rule.
     """
     settings = settings or Settings()
     text = decode(data)
-    return findings_of(check_text(data, syntax=syntax), text, syntax, file=file, settings=settings)
+    report = check_body_text(data, kind, syntax=syntax, waive=waive)
+    return findings_of(report, text, syntax, file=file, settings=settings)
 
 
 def findings_of(

@@ -1,7 +1,8 @@
 """Commands that fail when the task runs a second time on the same node.
 
 A preparation task runs again on a node after a reboot (unless `rerunOnNodeRebootAfterSuccess` is
-false), after a reboot while it ran, and on a retry, which reuses the same task directory. The
+false), after a reboot while it ran, and on a retry, which reuses the same task directory; a
+release task runs again when the node reboots while it runs. The
 directories and users it created are still there then: `mkdir data` fails with "File exists",
 `git clone` refuses a directory that is not empty, `ln -s` refuses an existing link, `useradd` an
 existing user. Commands whose failure the script handles (`[ -d x ] || git clone ...`, `if`,
@@ -94,8 +95,11 @@ class NotIdempotent(Rule):
     def check(self, task: TaskContext) -> Iterator[Hit]:
         if not task.reruns:
             return
-        reboot = task.task.rerun_on_node_reboot_after_success is not False
-        when = "after a reboot" if reboot else "on a retry, in the same directory"
+        reboot = task.reruns_after_reboot
+        if task.kind == "release":
+            when = "if the node reboots while it runs"
+        else:
+            when = "after a reboot" if reboot else "on a retry, in the same directory"
         uses = task.commands
         for use in uses:
             if use.handled or (use.view is not None and use.view.elsewhere):
