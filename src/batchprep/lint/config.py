@@ -157,7 +157,7 @@ class Settings:
 def _severity(value: Any, where: str) -> Severity:
     if not isinstance(value, str) or value not in SEVERITIES:
         raise ConfigError(f"{where}: the severity is one of error, warning, info, not {value!r}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _selector_list(value: Any, where: str) -> tuple[str, ...]:
