@@ -136,8 +136,8 @@ KIND_OPTION = click.option(
     show_default=True,
     help="What each FILE holds. auto: a Job Schedule body if it has jobSpecification; a job (Job - Add, or a "
     "jobSpecification) if it has jobPreparationTask, jobReleaseTask or poolInfo; a Job Release Task if it has "
-    "maxWallClockTime or retentionTime at its top level (a preparation task keeps them under constraints); "
-    "else a Job Preparation Task.",
+    "maxWallClockTime or retentionTime at its top level (a preparation task keeps them under constraints), "
+    "which an info [kind] says; else a Job Preparation Task.",
 )
 #: ``--waive``: Batch service rules to let pass.
 WAIVE_OPTION = click.option(

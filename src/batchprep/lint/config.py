@@ -7,7 +7,7 @@ line and column); one that does not is another tool's and is passed over. A YAML
 `# batchprep: disable=BP301,not-idempotent`.
 
 Selectors name rules by code (`BP101`), code prefix (`BP1`, `BP`), name (`unexpanded-variable`),
-or `ALL`; the document checks' warnings are `unknown` and `size`. Errors (what the Batch service
+or `ALL`; the document checks' warnings are `unknown`, `size`, `job` and `kind`. Errors (what the Batch service
 would refuse) are always reported: no selector turns them off.
 """
 
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ConfigError", "Settings", "check_selectors", "find_pyproject", "load_settings", "opt_outs", "selected"]
 
-#: Warnings of the document checks, selectable by name like the behaviour rules.
-DOCUMENT_WARNINGS = ("unknown", "size")
+#: Warnings and infos of the document checks, selectable by name like the behaviour rules.
+DOCUMENT_WARNINGS = ("unknown", "size", "job", "kind")
 _KEYS = ("select", "ignore", "severity", "strict", "per-file-ignores")
 _OPT_OUT = re.compile(r"#\s*batchprep:\s*disable\s*=\s*([A-Za-z0-9_,\s-]+?)\s*$", re.MULTILINE)
 

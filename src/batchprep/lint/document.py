@@ -13,7 +13,7 @@ import datetime
 import enum
 import itertools
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from batchprep import _types
 from batchprep._codegen import LoadMode, compiled
@@ -47,14 +47,17 @@ class LintWarning:
 
     Attributes:
         path: A JSON pointer into the REST body (`''` is the whole body).
-        rule: `size` (near or over a request size limit) or `unknown` (a property the model does not
-            declare: kept when read, left out by `serialize()`).
+        rule: `size` (near or over a request size limit), `unknown` (a property the model does not
+            declare: kept when read, left out by `serialize()`), or for the bodies of
+            `batchprep.lint.job`, `job` and `kind`.
         message: What was found, in words.
+        severity: `warning`, or `info` for what is only worth knowing (what a body was read as).
     """
 
     path: str
     rule: str
     message: str
+    severity: Literal["warning", "info"] = "warning"
 
     def __str__(self) -> str:
         return f"{self.path or '/'}: {self.message} [{self.rule}]"

@@ -13,9 +13,10 @@
 
 Problems of Batch service rules named in ``waive`` are left out (see `batchprep.service_rules`).
 Besides the warnings of `batchprep.lint.document` (``size``, ``unknown``), a job with neither task
-gets a ``job`` warning, and a body with problems that was read as a Job Release Task because of
-its top-level time limits a ``kind`` warning (it may be a preparation task whose limits belong
-under ``constraints``).
+gets a ``job`` warning. When ``auto`` guesses a Job Release Task from the top-level time limits, a
+``kind`` finding says so and why: an info, or a warning when the body has problems (it may be a
+preparation task whose limits belong under ``constraints``). A body that has those limits and a
+property only a preparation task has is read as one, with a ``kind`` error that names both.
 """
 
 from __future__ import annotations
@@ -125,19 +126,58 @@ def check_body(
         job = document.get("jobSpecification") if isinstance(document, dict) else None
         report = _check_job(job, "/jobSpecification", behaviour)
     found = [p for p in report.problems if p.service_rule not in names]
+    if guessed and kind == "preparation":
+        found = _mixed(document) + found
     model = report.model
     if model is None and not found and report.problems:  # every problem was waived: read it anyway
         model = _read_anyway(document, kind)
     warnings = report.warnings
-    if guessed and kind == "release" and found:  # perhaps a preparation task with misplaced limits
-        warnings = [*warnings, LintWarning("", "kind", _RELEASE_GUESS)]
+    if guessed and kind == "release":  # say what it was read as, and why: it may be a preparation task
+        warnings = [*warnings, _release_guess(document, bool(found))]
     return BodyReport(model, found, warnings, report.behaviour if not found else [], kind, document, names)
 
 
-_RELEASE_GUESS = (
-    "read as a Job Release Task, since maxWallClockTime or retentionTime is at its top level; "
-    "a Job Preparation Task keeps them under constraints (--as preparation checks it as one)"
-)
+def _keys(document: dict[str, Any], names: frozenset[str]) -> str:
+    return " and ".join(key for key in document if key in names)
+
+
+def _release_guess(document: dict[str, Any], problems: bool) -> LintWarning:
+    """The ``kind`` finding for a body read as a Job Release Task because of its top-level time limits."""
+    limits = _keys(document, _RELEASE_ONLY)
+    verb = "are" if " and " in limits else "is"
+    message = f"read as a Job Release Task, since {limits} {verb} at its top level"
+    if problems:  # perhaps a preparation task with misplaced limits
+        return LintWarning(
+            "", "kind", f"{message}; a Job Preparation Task keeps its time limits under constraints (--as preparation checks it as one)"
+        )
+    return LintWarning(
+        "",
+        "kind",
+        f"{message}, where a Job Preparation Task has none (it keeps its time limits under constraints); "
+        "--as release says so, --as preparation checks it as a preparation task",
+        "info",
+    )
+
+
+def _belongs(keys: str) -> str:
+    return "belong" if " and " in keys else "belongs"
+
+
+def _mixed(document: Any) -> list[ValidationError]:
+    """A ``kind`` error for a body with a release task's top-level time limits and a preparation task's property."""
+    if not isinstance(document, dict) or not (document.keys() & _RELEASE_ONLY and document.keys() & _PREPARATION_ONLY):
+        return []
+    release, preparation = _keys(document, _RELEASE_ONLY), _keys(document, _PREPARATION_ONLY)
+    return [
+        ValidationError(
+            "kind",
+            "JobPreparationTask",
+            path="",
+            message=f"mixes the two tasks: {preparation} {_belongs(preparation)} to a Job Preparation Task, "
+            f"{release} at the top level to a Job Release Task; it is read as a preparation task, whose time "
+            "limits belong under constraints (--as release checks it as a release task)",
+        )
+    ]
 
 
 def check_body_text(

@@ -87,7 +87,7 @@ def findings_of(
     """A report's findings, placed in `text` (when given) and filtered by `settings` and opt-outs."""
     settings = settings or Settings()
     found = [Finding(p.path, p.message, p.rule, "error") for p in report.problems]
-    found += [Finding(w.path, w.message, w.rule, "warning") for w in report.warnings]
+    found += [Finding(w.path, w.message, w.rule, w.severity) for w in report.warnings]
     found += report.behaviour
     locator = Locator(text, syntax) if text is not None else None
     ignored: tuple[str, ...] = ()
