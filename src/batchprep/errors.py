@@ -25,6 +25,21 @@ def excerpt(value: Any) -> str:
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 3] + "..."
 
 
+def article(name: str) -> str:
+    """`name` with its indefinite article, as it is said: ``an EnvironmentSetting``, ``a UserIdentity``.
+
+    Examples:
+        >>> article("EnvironmentSetting"), article("AutoUserSpecification"), article("JobPreparationTask")
+        ('an EnvironmentSetting', 'an AutoUserSpecification', 'a JobPreparationTask')
+        >>> article("UserIdentity")
+        'a UserIdentity'
+    """
+    first = name[:1].lower()
+    # "U" sounds like "you" in the names of this family (UserIdentity, UniqueId): "a"
+    vowel = first in "aeio" or (first == "u" and not name.lower().startswith(("us", "uni", "uti")))
+    return f"{'an' if vowel and first else 'a'} {name}"
+
+
 def json_type(value: Any) -> str:
     """The name a JSON reader would give a value's type (``string``, ``array``…), else its Python type."""
     if value is None:
