@@ -150,6 +150,40 @@ def test_a_body_with_both_tasks_properties_is_an_error(tmp_path: Path, body: dic
     assert "[kind]" not in run("check", "--quiet", "--as", "preparation", write(tmp_path, "mixed.json", body)).stdout
 
 
+def test_the_job_properties_the_node_uses_are_checked(tmp_path: Path) -> None:
+    """The job's id and commonEnvironmentSettings: the service refuses them broken, batchprep run too."""
+    job = {
+        "id": "nightly run",
+        "poolInfo": {"poolId": "p"},
+        "commonEnvironmentSettings": [{"value": "x"}, {"name": "MODE", "valeu": "fast"}, 5],
+        "jobPreparationTask": {"commandLine": "x", "constraints": {"maxWallClockTime": "PT1H"}},
+    }
+    done = run("check", "--quiet", "--format", "json", write(tmp_path, "job.json", job))
+    assert done.returncode == 1
+    assert [(r["path"], r["rule"], r["message"]) for r in json.loads(done.stdout)] == [
+        ("/id", "pattern", "may contain only letters A-Z and a-z, digits, '-' and '_' (at least one)"),
+        ("/commonEnvironmentSettings/0/name", "required", "is required but missing"),
+        (
+            "/commonEnvironmentSettings/1/valeu",
+            "misspelt",
+            "is not an EnvironmentSetting property: the setting will not be sent; did you mean 'value'?",
+        ),
+        ("/commonEnvironmentSettings/2", "type", "expected an object (EnvironmentSetting), found number 5"),
+    ]
+    wrong = {"id": 7, "commonEnvironmentSettings": {"name": "A"}, "jobPreparationTask": {"commandLine": "x"}}
+    done = run("check", "--quiet", "--format", "json", write(tmp_path, "wrong.json", wrong))
+    assert [(r["path"], r["message"]) for r in json.loads(done.stdout) if r["severity"] == "error"] == [
+        ("/id", "expected a string, found number 7"),
+        ("/commonEnvironmentSettings", "expected an array, found object {'name': 'A'}"),
+    ]
+    # In a job schedule, from its root; batchprep run reports each problem once.
+    spec = run("check", "--quiet", "--format", "json", write(tmp_path, "schedule.json", {"id": "s", "jobSpecification": job}))
+    assert [r["path"] for r in json.loads(spec.stdout)][:2] == ["/jobSpecification/id", "/jobSpecification/commonEnvironmentSettings/0/name"]
+    from batchprep.node.job import check_job_document
+
+    assert [p.path for p in check_job_document(job).problems].count("/commonEnvironmentSettings/0/name") == 1
+
+
 def test_a_job_without_tasks_has_nothing_to_check_and_a_misspelt_task_key_is_flagged(tmp_path: Path) -> None:
     job = {"id": "job", "poolInfo": {"poolId": "p"}, "jobPreparationtask": {"commandLine": "x"}}
     done = run("check", "--quiet", write(tmp_path, "job.json", job))

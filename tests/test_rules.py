@@ -288,6 +288,19 @@ def test_task_settings(body: dict[str, Any], fires: list[str]) -> None:
     assert codes(body) == fires
 
 
+def test_an_empty_command_line_has_no_program_to_start() -> None:
+    [finding] = [f for f in check({"commandLine": "", **QUIET_SETTINGS}).behaviour]
+    assert (finding.code, finding.path, finding.severity) == ("BP108", "/commandLine", "warning")
+    assert finding.message == (
+        "is empty: the service accepts it, but the node has no program to start, so the task cannot run "
+        "(batchprep run refuses it); give the program to run, e.g. /bin/sh -c './setup.sh'"
+    )
+    assert line_codes("  ") == ["BP108"] and line_codes("./setup.sh") == []
+    # In a container what an empty command line does is the image's business.
+    assert line_codes("", containerSettings={"imageName": "ubuntu:22.04"}) == []
+    assert [f.code for f in behaviour_findings(JobReleaseTask(command_line=""))] == ["BP108"]
+
+
 # --- release tasks ----------------------------------------------------------------------------------------
 
 #: The rules about settings only a Job Preparation Task has.

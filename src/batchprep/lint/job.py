@@ -6,8 +6,9 @@
 - ``release``: a Job Release Task body (the ``jobReleaseTask`` object);
 - ``job``: a Job - Add body, or a job schedule's ``jobSpecification`` on its own: its
   ``jobPreparationTask`` and ``jobReleaseTask`` are checked, with paths from the document's root
-  (``/jobPreparationTask/resourceFiles/0/filePath``), together with the rules that tie the two; the
-  rest of the job is the service's business and is left alone;
+  (``/jobPreparationTask/resourceFiles/0/filePath``), together with the rules that tie the two, and
+  the two job properties the node uses (``id``, ``commonEnvironmentSettings``, which every task of
+  the job gets); the rest of the job is the service's business and is left alone;
 - ``schedule``: a Job Schedule - Add body: the same inside its ``jobSpecification``
   (``/jobSpecification/jobReleaseTask/...``).
 
@@ -22,17 +23,19 @@ property only a preparation task has is read as one, with a ``kind`` error that 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from batchprep import service_rules
-from batchprep._rules import pointer
+from batchprep._rules import pointer, rule_error, type_error
 from batchprep.errors import ValidationError
 from batchprep.limits import size_warnings
 from batchprep.lint.document import LintWarning, Report, Unparsable, check, parse_text
 from batchprep.model import Model
-from batchprep.models import JobPreparationAndRelease, JobPreparationTask, JobReleaseTask
+from batchprep.models import EnvironmentSetting, JobPreparationAndRelease, JobPreparationTask, JobReleaseTask
+from batchprep.models.task import TASK_ID_MAX_LENGTH, TASK_ID_MESSAGES, TASK_ID_PATTERN
 
 __all__ = ["KINDS", "BodyReport", "check_body", "check_body_text", "kind_of"]
 
@@ -98,7 +101,12 @@ class BodyReport(Report):
 
 
 def check_body(
-    document: Any, kind: str = "auto", *, waive: str | Iterable[str] | None = None, behaviour: bool = True
+    document: Any,
+    kind: str = "auto",
+    *,
+    waive: str | Iterable[str] | None = None,
+    behaviour: bool = True,
+    job_properties: bool | None = None,
 ) -> BodyReport:
     """Check a parsed document of any kind (see the module's documentation).
 
@@ -107,6 +115,9 @@ def check_body(
         kind: One of `KINDS`.
         waive: Batch service rule names whose problems to leave out.
         behaviour: Also run the behaviour rules (see `batchprep.lint.document.check`).
+        job_properties: In a job, also check its ``id`` and ``commonEnvironmentSettings``; as
+            ``behaviour`` when not given (`batchprep run`, which runs no behaviour rule, reads and
+            checks them itself).
 
     Raises:
         ValueError: ``kind`` is not one of `KINDS`, or ``waive`` names no service rule.
@@ -117,14 +128,15 @@ def check_body(
     guessed = kind == "auto"
     if guessed:
         kind = kind_of(document)
+    properties = behaviour if job_properties is None else job_properties
     if kind in ("preparation", "release"):
         cls = JobPreparationTask if kind == "preparation" else JobReleaseTask
         report: Report = check(document, cls, behaviour=behaviour)
     elif kind == "job":
-        report = _check_job(document, "", behaviour)
+        report = _check_job(document, "", behaviour, properties)
     else:
         job = document.get("jobSpecification") if isinstance(document, dict) else None
-        report = _check_job(job, "/jobSpecification", behaviour)
+        report = _check_job(job, "/jobSpecification", behaviour, properties)
     found = [p for p in report.problems if p.service_rule not in names]
     if guessed and kind == "preparation":
         found = _mixed(document) + found
@@ -199,18 +211,54 @@ def check_body_text(
 _CLASSES: dict[str, type[Model]] = {"release": JobReleaseTask, "job": JobPreparationAndRelease, "schedule": JobPreparationAndRelease}
 
 
-def _check_job(job: Any, prefix: str, behaviour: bool) -> Report:
-    """The two tasks of a job (a Job - Add body or a jobSpecification), with paths from the root."""
+def _check_job(job: Any, prefix: str, behaviour: bool, properties: bool) -> Report:
+    """The two tasks of a job (a Job - Add body or a jobSpecification), with paths from the root, and
+    (``properties``) the job's own properties the node uses."""
     if not isinstance(job, dict):
         return _moved(check(job, JobPreparationAndRelease, behaviour=behaviour), prefix)
     tasks = {key: job[key] for key in _TASK_KEYS if key in job}
     inner = check(tasks, JobPreparationAndRelease, behaviour=behaviour)
     warnings = [w for w in inner.warnings if w.rule != "size"] + _job_sizes(job, tasks)
     misspelt = _near_misses(job)
+    if properties:
+        own, notes = _job_properties(job)
+        misspelt += own
+        warnings += notes
     if not tasks and not misspelt:
         warnings.append(LintWarning("", "job", "has no jobPreparationTask and no jobReleaseTask: nothing to check"))
     model = None if misspelt else inner.model
     return _moved(replace(inner, model=model, problems=[*misspelt, *inner.problems], warnings=warnings), prefix)
+
+
+def _job_properties(job: dict[str, Any]) -> tuple[list[ValidationError], list[LintWarning]]:
+    """The problems of the job's ``id`` and ``commonEnvironmentSettings``: the service refuses a job with
+    them, and `batchprep run` refuses to run it (the ID names the job's directory on the node, the
+    settings reach every task)."""
+    problems: list[ValidationError] = []
+    warnings: list[LintWarning] = []
+    job_id = job.get("id")
+    if job_id is not None:
+        if not isinstance(job_id, str):
+            problems.append(type_error("/id", "JobAddParameter.id", "a string", job_id))
+        else:
+            if len(job_id) > TASK_ID_MAX_LENGTH:
+                problems.append(rule_error("max_length", TASK_ID_MAX_LENGTH, "/id", "JobAddParameter.id", job_id))
+            if not re.match(TASK_ID_PATTERN, job_id):
+                problems.append(
+                    rule_error("pattern", TASK_ID_PATTERN, "/id", "JobAddParameter.id", job_id, TASK_ID_MESSAGES["pattern"])
+                )
+    settings = job.get("commonEnvironmentSettings")
+    if settings is None:
+        return problems, warnings
+    where = "/commonEnvironmentSettings"
+    if not isinstance(settings, list):
+        problems.append(type_error(where, "JobAddParameter.common_environment_settings", "an array", settings))
+        return problems, warnings
+    for index, item in enumerate(settings):
+        report = check(item, EnvironmentSetting, behaviour=False)
+        problems += [p.with_path(f"{where}/{index}{p.path}") for p in report.problems]
+        warnings += [replace(w, path=f"{where}/{index}{w.path}") for w in report.warnings if w.rule != "size"]
+    return problems, warnings
 
 
 def _moved(report: Report, prefix: str) -> Report:
