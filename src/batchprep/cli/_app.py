@@ -101,7 +101,7 @@ DOCUMENT_CHECKS = Settings(select=DOCUMENT_WARNINGS)
 
 def findings(file: str, report: Report, data: bytes, settings: Settings = DOCUMENT_CHECKS) -> list[Finding]:
     """A file's findings, at their lines and columns; by default the document checks' only."""
-    return findings_of(report, decode(data), syntax(file, data), file=file, settings=settings)
+    return findings_of(report, decode(data), syntax(file, data), file=file, settings=settings, raw=data)
 
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}

@@ -78,18 +78,30 @@ def lint_text(
     settings = settings or Settings()
     text = decode(data)
     report = check_body_text(data, kind, syntax=syntax, waive=waive)
-    return findings_of(report, text, syntax, file=file, settings=settings)
+    raw = data if isinstance(data, bytes) else None
+    return findings_of(report, text, syntax, file=file, settings=settings, raw=raw)
 
 
 def findings_of(
-    report: Report, text: str | None, syntax: str, *, file: str | None = None, settings: Settings | None = None
+    report: Report,
+    text: str | None,
+    syntax: str,
+    *,
+    file: str | None = None,
+    settings: Settings | None = None,
+    raw: bytes | None = None,
 ) -> list[Finding]:
-    """A report's findings, placed in `text` (when given) and filtered by `settings` and opt-outs."""
+    """A report's findings, placed in `text` (when given) and filtered by `settings` and opt-outs.
+
+    `raw`, the file's bytes, places the problem of bytes that are not text (not UTF-8) at the first
+    byte that is not.
+    """
     settings = settings or Settings()
     found = [Finding(p.path, p.message, p.rule, "error") for p in report.problems]
     found += [Finding(w.path, w.message, w.rule, w.severity) for w in report.warnings]
     found += report.behaviour
     locator = Locator(text, syntax) if text is not None else None
+    undecodable = _undecodable(raw) if text is None and raw is not None else None
     ignored: tuple[str, ...] = ()
     if text is not None and syntax == "yaml":
         ignored, unknown = opt_outs(text)
@@ -101,16 +113,43 @@ def findings_of(
             )
     if locator is not None and syntax == "yaml":
         found = [_yaml_number(f, locator) for f in found]
-    placed = [
-        f if f.rule == "opt-out" else f.placed(file, locator.locate(f.path, f.offset) if locator else None)
-        for f in found
-    ]
+
+    def place(f: Finding) -> Finding:
+        if f.rule == "opt-out":  # placed where the comment is
+            return f
+        if locator is None:  # no text: only bytes that are not UTF-8 have a place, their first bad byte
+            return f.placed(file, undecodable if f.rule == "document" else None)
+        return f.placed(file, _where(f, locator))
+
+    placed = [place(f) for f in found]
     kept = [f for f in placed if settings.reported(f, ignored)]
     # Errors first, then the rest, each in the order of their places in the file (stable: at one place,
     # in the order they were found); without positions, errors keep the document's order.
     errors = sorted((f for f in kept if f.severity == "error"), key=_place)
     others = sorted((f for f in kept if f.severity != "error"), key=_place)
     return errors + others
+
+
+def _where(finding: Finding, locator: Locator | None) -> tuple[int, int] | None:
+    """The line and column of a finding: of its JSON pointer, or for text that is no JSON (or YAML) at
+    all, of the mistake."""
+    if locator is None:
+        return None
+    if finding.rule == "document" and finding.severity == "error":
+        found = locator.syntax_error()
+        if found is not None:
+            return found
+    return locator.locate(finding.path, finding.offset)
+
+
+def _undecodable(raw: bytes) -> tuple[int, int] | None:
+    """Line and column (in characters) of the first byte that is not UTF-8 in bytes that `decode` refused."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        start = raw.rfind(b"\n", 0, err.start) + 1
+        return raw.count(b"\n", 0, err.start) + 1, len(raw[start : err.start].decode("utf-8", "replace")) + 1
+    return None
 
 
 def _place(finding: Finding) -> tuple[bool, int, int]:
