@@ -446,6 +446,15 @@ def test_help_everywhere_with_examples(command: list[str]) -> None:
     assert run(*command, "-h").stdout == done.stdout
 
 
+def test_the_group_help_has_an_example_of_every_command() -> None:
+    from batchprep.cli import COMMANDS
+
+    done = run("--help")
+    examples = done.stdout.split("Examples:", 1)[1].split("Exit codes:", 1)[0]
+    shown = {line.split()[1] for line in examples.splitlines() if line.strip().startswith("batchprep ")}
+    assert shown == set(COMMANDS)
+
+
 def test_the_command_table_is_the_commands() -> None:
     """`batchprep.cli.COMMANDS` names every command, its module and its short help as click makes it."""
     import importlib

@@ -383,6 +383,14 @@ def test_the_new_examples_are_the_shipped_files_and_valid(flag: str, kind: str, 
         assert JobPreparationAndRelease.deserialize(done.stdout).validate() == []
 
 
+@pytest.mark.parametrize("flags", [["--job", "--release"], ["--release", "--job"]])
+def test_job_and_release_together_print_the_job_with_both_tasks(flags: list[str]) -> None:
+    done = run("example", *flags)
+    assert (done.returncode, done.stdout) == (0, example_json("job") + "\n")
+    body = json.loads(done.stdout)
+    assert body["jobPreparationTask"] and body["jobReleaseTask"]
+
+
 @pytest.mark.parametrize(("flag", "cls"), [("--release", JobReleaseTask), ("--job", JobPreparationAndRelease)])
 def test_the_schema_of_the_new_bodies(flag: str, cls: type) -> None:
     done = run("schema", flag)

@@ -197,7 +197,7 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, "-V", "--version", prog_name="batchprep", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Check and render Azure Batch Job Preparation Task bodies, and read their status.
+    """Check, render and run Azure Batch Job Preparation Task bodies, and read their status.
 
     A file holds the REST body of a Job Preparation Task (the "jobPreparationTask" object of the Batch
     REST API's Job - Add), of a Job Release Task, of a whole job or job schedule with those tasks in
@@ -211,6 +211,7 @@ def cli(ctx: click.Context) -> None:
       batchprep render task.json              the body batchprep would send
       batchprep schema > task.schema.json     a JSON Schema for editors
       batchprep status status.json            which nodes ran the tasks, which failed and why
+      batchprep run job.json --node-dir DIR   run the preparation task on a local node
 
     \b
     Exit codes: 0 all good, 1 a file has problems, 2 a usage error or a file that cannot be read.
