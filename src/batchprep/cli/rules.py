@@ -37,7 +37,14 @@ def rules(selectors: tuple[str, ...], output: str) -> None:
     listed = [r for r in RULES.values() if selected(Finding("", "", r.name, r.severity, r.code), chosen)]
     if output == "json":
         records = [
-            {"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary, "url": r.url, "tasks": list(r.tasks)}
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity,
+                "summary": r.summary,
+                "url": r.url,
+                "tasks": list(r.tasks),
+            }
             for r in listed
         ]
         click.echo(json_text(records, compact=False))

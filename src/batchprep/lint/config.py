@@ -3,12 +3,12 @@
 As ruff does, the settings come from the first `pyproject.toml` holding a `[tool.batchprep]` table,
 looking in the working directory and then each directory above it; command-line options win over
 it. A broken `pyproject.toml` that mentions `tool.batchprep` stops the search with an error (its
-line and column); one that does not is another tool's and is passed over. A YAML task file can opt out of rules for itself with a comment:
-`# batchprep: disable=BP301,not-idempotent`.
+line and column); one that does not is another tool's and is passed over. A YAML task file can
+opt out of rules for itself with a comment: `# batchprep: disable=BP301,not-idempotent`.
 
 Selectors name rules by code (`BP101`), code prefix (`BP1`, `BP`), name (`unexpanded-variable`),
-or `ALL`; the document checks' warnings are `unknown`, `size`, `job` and `kind`. Errors (what the Batch service
-would refuse) are always reported: no selector turns them off.
+or `ALL`; the document checks' warnings are `unknown`, `size`, `job` and `kind`. Errors (what the
+Batch service would refuse) are always reported: no selector turns them off.
 """
 
 from __future__ import annotations
@@ -212,7 +212,8 @@ def find_pyproject(start: Path) -> Path | None:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
             if _OURS.search(raw.decode("utf-8", "replace")):
-                raise ConfigError(f"{candidate}: cannot read it: not UTF-8 ({err.reason} at byte {err.start})") from None
+                message = f"not UTF-8 ({err.reason} at byte {err.start})"
+                raise ConfigError(f"{candidate}: cannot read it: {message}") from None
             continue
         try:
             data = tomllib.loads(text)
@@ -223,6 +224,11 @@ def find_pyproject(start: Path) -> Path | None:
         if isinstance(data.get("tool"), dict) and "batchprep" in data["tool"]:
             return candidate
     return None
+
+
+#: A TOML key at the start of a line: bare, quoted or dotted (`a."b.c".d`).
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_KEY = re.compile(rf"\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
 
 
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
@@ -240,7 +246,7 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
             table = _dotted(header.group(1))
             lines.setdefault(table, number)
             continue
-        key = re.match(r"""\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""", line)
+        key = _KEY.match(line)
         if key is not None:
             lines.setdefault((*table, *_dotted(key.group(1))), number)
     return lines
@@ -323,7 +329,8 @@ def load_settings(start: Path | None = None, *, file: Path | None = None) -> Set
 def _toml_type(value: Any) -> str:
     """What a TOML value is, in TOML's words, for messages."""
     kinds = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"), (list, "an array"))
-    kind = next((name for cls, name in kinds if isinstance(value, cls)), "a table" if isinstance(value, dict) else "a date")
+    other = "a table" if isinstance(value, dict) else "a date"
+    kind = next((name for cls, name in kinds if isinstance(value, cls)), other)
     return f"{kind} ({value!r})" if not isinstance(value, (dict, list)) else kind
 
 

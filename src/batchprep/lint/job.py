@@ -160,7 +160,10 @@ def _release_guess(document: dict[str, Any], problems: bool) -> LintWarning:
     message = f"read as a Job Release Task, since {limits} {verb} at its top level"
     if problems:  # perhaps a preparation task with misplaced limits
         return LintWarning(
-            "", "kind", f"{message}; a Job Preparation Task keeps its time limits under constraints (--as preparation checks it as one)"
+            "",
+            "kind",
+            f"{message}; a Job Preparation Task keeps its time limits under constraints "
+            "(--as preparation checks it as one)",
         )
     return LintWarning(
         "",
@@ -244,9 +247,8 @@ def _job_properties(job: dict[str, Any]) -> tuple[list[ValidationError], list[Li
             if len(job_id) > TASK_ID_MAX_LENGTH:
                 problems.append(rule_error("max_length", TASK_ID_MAX_LENGTH, "/id", "JobAddParameter.id", job_id))
             if not re.match(TASK_ID_PATTERN, job_id):
-                problems.append(
-                    rule_error("pattern", TASK_ID_PATTERN, "/id", "JobAddParameter.id", job_id, TASK_ID_MESSAGES["pattern"])
-                )
+                sentence = TASK_ID_MESSAGES["pattern"]
+                problems.append(rule_error("pattern", TASK_ID_PATTERN, "/id", "JobAddParameter.id", job_id, sentence))
     settings = job.get("commonEnvironmentSettings")
     if settings is None:
         return problems, warnings

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from batchprep.lint.config import Settings, opt_outs
 from batchprep.lint.document import Report
-from batchprep.lint.job import check_body_text
 from batchprep.lint.findings import Finding
+from batchprep.lint.job import check_body_text
 from batchprep.lint.locate import Locator
 
 __all__ = ["decode", "findings_of", "lint_file", "lint_text", "syntax_of"]

@@ -77,6 +77,7 @@ def register(cls: type[Rule]) -> type[Rule]:
     if rule.severity not in ("warning", "info"):
         raise ValueError(f"{rule.code}: a behaviour rule's severity is warning or info, not {rule.severity!r}")
     if not rule.tasks or not set(rule.tasks) <= set(TASK_KINDS):
-        raise ValueError(f"{rule.code}: a behaviour rule's tasks are some of {', '.join(TASK_KINDS)}, not {rule.tasks!r}")
+        kinds = ", ".join(TASK_KINDS)
+        raise ValueError(f"{rule.code}: a behaviour rule's tasks are some of {kinds}, not {rule.tasks!r}")
     RULES[rule.code] = rule
     return cls
