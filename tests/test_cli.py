@@ -129,6 +129,21 @@ def test_json_output() -> None:
     ]
 
 
+def test_rules_as_json_say_which_tasks_each_looks_at() -> None:
+    done = run("rules", "--format", "json", "BP3", "BP101")
+    records = {r["code"]: r for r in json.loads(done.stdout)}
+    assert set(records["BP101"]) == {"code", "name", "severity", "summary", "url", "tasks"}
+    assert {code: r["tasks"] for code, r in records.items()} == {
+        "BP101": ["preparation", "release"],
+        "BP301": ["preparation"],
+        "BP302": ["preparation"],
+        "BP303": ["preparation", "release"],
+        "BP304": ["preparation", "release"],
+        "BP305": ["preparation", "release"],
+        "BP306": ["preparation"],
+    }
+
+
 def test_reading_problems_and_rule_problems_come_together(tmp_path: Path) -> None:
     task = tmp_path / "task.json"
     task.write_text(
@@ -189,8 +204,8 @@ def test_an_unreadable_file_exits_2_without_a_traceback(tmp_path: Path, kind: st
 @pytest.mark.parametrize(
     ("text", "start"),
     [
-        ('{"commandLine": "x",}', "/: cannot read JobPreparationTask: the text is not JSON ("),
-        ("", "/: cannot read JobPreparationTask: the text is not JSON ("),
+        ('{"commandLine": "x",}', ":1:21: /: cannot read JobPreparationTask: the text is not JSON ("),
+        ("", ":1:1: /: cannot read JobPreparationTask: the text is not JSON ("),
         ("[]", ":1:1: /: expected an object (JobPreparationTask), found array [] [type]"),
     ],
 )
@@ -208,10 +223,11 @@ def test_text_that_is_not_a_json_object_is_a_problem(tmp_path: Path, text: str, 
 
 def test_bytes_that_are_not_utf8_are_a_problem(tmp_path: Path) -> None:
     task = tmp_path / "task.json"
-    task.write_bytes(b'{"commandLine": "\xff"}')
+    task.write_bytes(b'{\n  "commandLine": "\xe9t\xe9 \xff"}')  # Latin-1, where UTF-8 belongs
     done = run("check", "-q", task)
     assert done.returncode == 1
-    assert done.stdout.startswith(f"{task}: /: cannot read JobPreparationTask: the bytes are not UTF-8")
+    # At the first byte that is not UTF-8: line 2, column 19.
+    assert done.stdout.startswith(f"{task}:2:19: /: cannot read JobPreparationTask: the bytes are not UTF-8")
 
 
 def test_size_warnings_do_not_fail_the_check(tmp_path: Path) -> None:
@@ -274,9 +290,38 @@ def test_yaml_syntax_errors_say_where(tmp_path: Path) -> None:
     done = run("check", "-q", task)
     assert done.returncode == 1
     assert done.stdout == (
-        f"{task}: /: cannot read JobPreparationTask: the text is not YAML: mapping values are not allowed here"
+        f"{task}:2:5: /: cannot read JobPreparationTask: the text is not YAML: mapping values are not allowed here"
         " (line 2, column 5) [document]\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column"),
+    [
+        ("task.json", '{\n  "id": "a",\n  "commandLine": x\n}\n', 3, 18),
+        ("task.json", '\ufeff{"commandLine": "x",}', 1, 21),  # after a byte order mark, which is no character of the text
+        ("task.yaml", "commandLine: x\nid: [a, b\n", 3, 1),
+        ("task.yaml", "commandLine: x\n---\ncommandLine: y\n", 2, 1),  # where the second document starts
+    ],
+)
+def test_a_file_that_cannot_be_parsed_has_its_place_in_every_format(
+    tmp_path: Path, name: str, text: str, line: int, column: int
+) -> None:
+    task = tmp_path / name
+    task.write_text(text, encoding="utf-8")
+    done = run("check", "-q", "--format", "json", task)
+    [record] = json.loads(done.stdout)
+    assert (record["rule"], record["line"], record["column"]) == ("document", line, column)
+    github = run("check", "-q", "--format", "github", task).stdout
+    assert github.startswith(f"::error file={task},line={line},col={column},title=batchprep document::/: cannot read")
+    [result] = json.loads(run("check", "-q", "--format", "sarif", task).stdout)["runs"][0]["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": line, "startColumn": column}
+    assert run("check", "-q", task).stdout.startswith(f"{task}:{line}:{column}: /: cannot read JobPreparationTask")
+    # batchprep run and render say it the same way.
+    assert run("render", task).stderr.startswith(f"{task}:{line}:{column}: /: cannot read")
+    ran = run("run", task, "--node-dir", tmp_path / "node")
+    assert ran.returncode == 1 and ran.stderr.startswith(f"{task}:{line}:{column}: /: cannot read")
 
 
 @pytest.mark.parametrize("command", ["check", "render"])
@@ -399,6 +444,15 @@ def test_help_everywhere_with_examples(command: list[str]) -> None:
     assert done.returncode == 0
     assert "Examples:" in done.stdout
     assert run(*command, "-h").stdout == done.stdout
+
+
+def test_the_group_help_has_an_example_of_every_command() -> None:
+    from batchprep.cli import COMMANDS
+
+    done = run("--help")
+    examples = done.stdout.split("Examples:", 1)[1].split("Exit codes:", 1)[0]
+    shown = {line.split()[1] for line in examples.splitlines() if line.strip().startswith("batchprep ")}
+    assert shown == set(COMMANDS)
 
 
 def test_the_command_table_is_the_commands() -> None:

@@ -45,9 +45,13 @@ def broken_job() -> dict[str, Any]:
 
 def test_the_shipped_job_and_release_task_pass() -> None:
     done = run("check", JOB, RELEASE)
-    assert (done.returncode, done.stderr) == (0, "checked 2 files: no problems, 1 info\n")
-    # The one finding is the behaviour rule BP305 about the preparation task's container source.
-    assert done.stdout.startswith(f"{JOB}:27:9: /jobPreparationTask/resourceFiles/1/blobPrefix: ") and "[BP305 blob-prefix-layout]" in done.stdout
+    assert (done.returncode, done.stderr) == (0, "checked 2 files: no problems, 2 info\n")
+    # The behaviour rule BP305 about the preparation task's container source, and what the release
+    # task file was read as (guessed from its properties).
+    job, release = done.stdout.splitlines()
+    assert job.startswith(f"{JOB}:27:9: /jobPreparationTask/resourceFiles/1/blobPrefix: ") and "[BP305 blob-prefix-layout]" in job
+    assert release.startswith(f"{RELEASE}:1:1: /: read as a Job Release Task, since maxWallClockTime and retentionTime")
+    assert run("check", "--as", "release", RELEASE).stderr == "checked 1 file: no problems\n"
 
 
 def test_a_job_body_is_checked_with_paths_from_its_root(tmp_path: Path) -> None:
@@ -99,17 +103,85 @@ def test_a_bare_release_task_is_recognised(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
         f"{path}:1:46: /maxWallClockTime: must be at most 15 minutes (PT15M) for a Job Release Task; the service refuses longer [maximum]",
-        f"{path}:1:1: /: read as a Job Release Task, since maxWallClockTime or retentionTime is at its top level; "
-        "a Job Preparation Task keeps them under constraints (--as preparation checks it as one) [kind]",
+        f"{path}:1:1: /: read as a Job Release Task, since maxWallClockTime is at its top level; "
+        "a Job Preparation Task keeps its time limits under constraints (--as preparation checks it as one) [kind]",
     ]
     assert run("check", "--quiet", "--as", "release", path).stdout.count("[kind]") == 0  # said only when guessed
     # Read as a preparation task, maxWallClockTime at the top level is an unknown property.
     as_preparation = run("check", "--quiet", "--as", "preparation", path)
     assert as_preparation.returncode == 1 and "'maxWallClockTime' belongs under 'constraints'" in as_preparation.stdout
+    # Valid, it is read as a release task all the same, and an info says so (the exit code stays 0).
+    valid = write(tmp_path, "valid-release.json", {**release, "maxWallClockTime": "PT10M"})
+    guessed = run("check", "--format", "json", valid)
+    assert (guessed.returncode, guessed.stderr) == (0, "checked 1 file: no problems, 1 info\n")
+    [(rule, severity, message)] = [(r["rule"], r["severity"], r["message"]) for r in json.loads(guessed.stdout)]
+    assert (rule, severity) == ("kind", "info")
+    assert message == (
+        "read as a Job Release Task, since maxWallClockTime is at its top level, where a Job Preparation Task has none "
+        "(it keeps its time limits under constraints); --as release says so, --as preparation checks it as a preparation task"
+    )
+    assert run("check", "--quiet", "--ignore", "kind", valid).stdout == ""
     # Without its time limits, a release body looks like a preparation task: --as release says what it is.
     short = write(tmp_path, "short.json", {"commandLine": "x", "id": "bad id"})
     forced = run("check", "--quiet", "--format", "json", "--as", "release", short)
     assert [(r["path"], r["rule"]) for r in json.loads(forced.stdout)] == [("/id", "pattern")]
+
+
+@pytest.mark.parametrize(
+    ("body", "keys"),
+    [
+        ({"commandLine": "x", "maxWallClockTime": "PT10M", "waitForSuccess": True}, ("waitForSuccess belongs", "maxWallClockTime")),
+        (
+            {"commandLine": "x", "retentionTime": "P1D", "constraints": {}, "rerunOnNodeRebootAfterSuccess": False},
+            ("constraints and rerunOnNodeRebootAfterSuccess belong", "retentionTime"),
+        ),
+    ],
+)
+def test_a_body_with_both_tasks_properties_is_an_error(tmp_path: Path, body: dict[str, Any], keys: tuple[str, str]) -> None:
+    done = run("check", "--quiet", "--format", "json", write(tmp_path, "mixed.json", body))
+    assert done.returncode == 1
+    records = json.loads(done.stdout)
+    assert [(r["path"], r["rule"], r["severity"]) for r in records] == [("", "kind", "error"), (f"/{keys[1]}", "misplaced", "error")]
+    assert records[0]["message"] == (
+        f"mixes the two tasks: {keys[0]} to a Job Preparation Task, {keys[1]} at the top level to a Job Release Task; "
+        "it is read as a preparation task, whose time limits belong under constraints (--as release checks it as a release task)"
+    )
+    # Said only when the kind is guessed.
+    assert "[kind]" not in run("check", "--quiet", "--as", "preparation", write(tmp_path, "mixed.json", body)).stdout
+
+
+def test_the_job_properties_the_node_uses_are_checked(tmp_path: Path) -> None:
+    """The job's id and commonEnvironmentSettings: the service refuses them broken, batchprep run too."""
+    job = {
+        "id": "nightly run",
+        "poolInfo": {"poolId": "p"},
+        "commonEnvironmentSettings": [{"value": "x"}, {"name": "MODE", "valeu": "fast"}, 5],
+        "jobPreparationTask": {"commandLine": "x", "constraints": {"maxWallClockTime": "PT1H"}},
+    }
+    done = run("check", "--quiet", "--format", "json", write(tmp_path, "job.json", job))
+    assert done.returncode == 1
+    assert [(r["path"], r["rule"], r["message"]) for r in json.loads(done.stdout)] == [
+        ("/id", "pattern", "may contain only letters A-Z and a-z, digits, '-' and '_' (at least one)"),
+        ("/commonEnvironmentSettings/0/name", "required", "is required but missing"),
+        (
+            "/commonEnvironmentSettings/1/valeu",
+            "misspelt",
+            "is not an EnvironmentSetting property: the setting will not be sent; did you mean 'value'?",
+        ),
+        ("/commonEnvironmentSettings/2", "type", "expected an object (EnvironmentSetting), found number 5"),
+    ]
+    wrong = {"id": 7, "commonEnvironmentSettings": {"name": "A"}, "jobPreparationTask": {"commandLine": "x"}}
+    done = run("check", "--quiet", "--format", "json", write(tmp_path, "wrong.json", wrong))
+    assert [(r["path"], r["message"]) for r in json.loads(done.stdout) if r["severity"] == "error"] == [
+        ("/id", "expected a string, found number 7"),
+        ("/commonEnvironmentSettings", "expected an array, found object {'name': 'A'}"),
+    ]
+    # In a job schedule, from its root; batchprep run reports each problem once.
+    spec = run("check", "--quiet", "--format", "json", write(tmp_path, "schedule.json", {"id": "s", "jobSpecification": job}))
+    assert [r["path"] for r in json.loads(spec.stdout)][:2] == ["/jobSpecification/id", "/jobSpecification/commonEnvironmentSettings/0/name"]
+    from batchprep.node.job import check_job_document
+
+    assert [p.path for p in check_job_document(job).problems].count("/commonEnvironmentSettings/0/name") == 1
 
 
 def test_a_job_without_tasks_has_nothing_to_check_and_a_misspelt_task_key_is_flagged(tmp_path: Path) -> None:
@@ -309,6 +381,14 @@ def test_the_new_examples_are_the_shipped_files_and_valid(flag: str, kind: str, 
         assert JobReleaseTask.deserialize(done.stdout).validate() == []
     else:
         assert JobPreparationAndRelease.deserialize(done.stdout).validate() == []
+
+
+@pytest.mark.parametrize("flags", [["--job", "--release"], ["--release", "--job"]])
+def test_job_and_release_together_print_the_job_with_both_tasks(flags: list[str]) -> None:
+    done = run("example", *flags)
+    assert (done.returncode, done.stdout) == (0, example_json("job") + "\n")
+    body = json.loads(done.stdout)
+    assert body["jobPreparationTask"] and body["jobReleaseTask"]
 
 
 @pytest.mark.parametrize(("flag", "cls"), [("--release", JobReleaseTask), ("--job", JobPreparationAndRelease)])

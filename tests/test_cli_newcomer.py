@@ -75,8 +75,10 @@ def test_render_refuses_a_file_with_a_misspelt_key(tmp_path: Path) -> None:
         ("commandLine: x\nwaitForSucess: true\n", "/waitForSucess: is not a JobPreparationTask property: the setting will not be sent; did you mean 'waitForSuccess'? [misspelt]"),
         ("commandLine: x\nrunElevated: true\n", "/runElevated: is not a JobPreparationTask property: the setting will not be sent; runElevated was removed from the Batch API in 2017 (2017-01-01.4.0): write userIdentity: {autoUser: {elevationLevel: admin}} instead [retired]"),
         ("commandLine: x\nresourceFiles:\n  - blobSource: https://a/b\n    filePath: b\n", "/resourceFiles/0/blobSource: is not a ResourceFile property: the setting will not be sent; blobSource was renamed httpUrl in 2018 (2018-12-01.8.0): write httpUrl instead (blobPrefix is for container sources, not for httpUrl) [retired]"),
+        ("commandLine: x\nenvironmentSettings:\n  - name: A\n    valeu: b\n", "/environmentSettings/0/valeu: is not an EnvironmentSetting property: the setting will not be sent; did you mean 'value'? [misspelt]"),
+        ("commandLine: x\nuserIdentity:\n  autoUser:\n    elevatonLevel: admin\n", "/userIdentity/autoUser/elevatonLevel: is not an AutoUserSpecification property: the setting will not be sent; did you mean 'elevationLevel'? [misspelt]"),
     ],
-    ids=["nested-at-the-top", "limit-at-the-top", "two-edits", "runElevated", "blobSource"],
+    ids=["nested-at-the-top", "limit-at-the-top", "two-edits", "runElevated", "blobSource", "an-environment-setting", "an-auto-user"],
 )
 def test_keys_in_the_wrong_place_and_retired_ones_are_errors_with_the_fix(tmp_path: Path, text: str, expected: str) -> None:
     task = write(tmp_path, "task.yaml", text)

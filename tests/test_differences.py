@@ -200,6 +200,10 @@ def test_secrets_are_masked_in_repr_but_sent() -> None:
     assert ours.serialize() == {"username": "u", "password": "hunter2"}
     sas = bp.ResourceFile(http_url="https://a.blob.core.windows.net/c/f?sv=1&sig=SECRET%3D", file_path="f")
     assert "SECRET" not in repr(sas) and "sig=***" in repr(sas)
+    line = "/bin/sh -c 'git clone https://u:SECRET@h/r.git; curl -o f \"https://a/f?sig=SECRET\" && tar xf f'"
+    theirs_task, ours_task = az.JobPreparationTask(command_line=line), bp.JobPreparationTask(command_line=line)
+    assert "SECRET" in str(theirs_task)
+    assert "SECRET" not in repr(ours_task) and 'f?sig=***" && tar xf f' in repr(ours_task)
     with pytest.raises(SerializationError) as info:
         bp.ContainerRegistry(password=12345678).serialize()  # type: ignore[arg-type]
     assert "12345678" not in str(info.value)

@@ -131,7 +131,14 @@ def test_the_azure15_examples_are_kept_apart() -> None:
 
 @pytest.mark.parametrize(
     "module_name",
-    ["batchprep.durations", "batchprep.redact", "batchprep.node.layout", "batchprep.node.process", "batchprep.node.report"],
+    [
+        "batchprep.durations",
+        "batchprep.errors",
+        "batchprep.redact",
+        "batchprep.node.layout",
+        "batchprep.node.process",
+        "batchprep.node.report",
+    ],
 )
 def test_module_doctests(module_name: str) -> None:
     module = importlib.import_module(module_name)

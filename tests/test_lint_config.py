@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,17 +137,70 @@ def test_config_names_a_file(project: Path) -> None:
             "batchprep rules lists them",
         ),
         ('severity = "fatal"', "[tool.batchprep] severity: the severity is one of error, warning, info, not 'fatal'"),
-        ("strict = 1", "[tool.batchprep] strict: expected true or false"),
+        ("severity = [1]", "[tool.batchprep] severity: the severity is one of error, warning, info, not [1]"),
+        ("strict = 1", "[tool.batchprep] strict: expected true or false, not an integer (1)"),
         ("select = 5", '[tool.batchprep] select: expected a list of rule codes or names, such as ["BP301"]'),
+        (
+            "per-file-ignores = 5",
+            "[tool.batchprep] per-file-ignores: expected a table of glob patterns and rule lists, not an integer (5)",
+        ),
     ],
 )
 def test_bad_settings_say_where(project: Path, table: str, message: str) -> None:
-    (project / "pyproject.toml").write_text(f"[tool.batchprep]\n{table}\n", encoding="utf-8")
+    # The setting's own line: the table starts on line 3.
+    (project / "pyproject.toml").write_text(f'[project]\nname = "x"\n[tool.batchprep]\n{table}\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_settings(project)
-    assert str(caught.value) == f"{project / 'pyproject.toml'}: {message}"
+    assert str(caught.value) == f"{project / 'pyproject.toml'}:4: {message}"
     done = run("tasks/prep.json", cwd=project)
-    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and f"pyproject.toml:4: {message}" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bad_per_file_ignore_names_its_line(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.batchprep]\nstrict = true\n\n[tool.batchprep.per-file-ignores]\n"a/*.json" = ["BP201"]\n"b/*" = 5\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(project)
+    assert str(caught.value) == (
+        f"{project / 'pyproject.toml'}:6: [tool.batchprep] per-file-ignores 'b/*': "
+        'expected a list of rule codes or names, such as ["BP301"]'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "error"),
+    [
+        ('[tool.batchprep]\nselect = ["BP1"\n', 3, "Unclosed array"),
+        ('[project]\nname = "x"\n\n[tool.batchprep]\nstrict = tru\n', 5, "Invalid value"),
+        ('tool.batchprep.ignore = "BP305\n', 1, "Illegal character"),
+    ],
+)
+def test_a_broken_pyproject_with_our_table_is_a_usage_error(project: Path, text: str, line: int, error: str) -> None:
+    (project / "pyproject.toml").write_text(text, encoding="utf-8")
+    # FILE:LINE:COLUMN: the error as tomllib words it (the column it names varies between Python versions).
+    expected = re.compile(rf"Error: {re.escape(str(project / 'pyproject.toml'))}:{line}:\d+: not TOML: {error}")
+    for cwd in (project, project / "tasks"):  # found from below too: it is not passed over
+        done = run("tasks/prep.json" if cwd == project else "prep.json", cwd=cwd)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert expected.search(done.stderr), done.stderr
+    with pytest.raises(ConfigError, match=rf"pyproject.toml:{line}:\d+: not TOML: {error}"):
+        load_settings(project / "tasks")
+
+
+def test_a_broken_pyproject_of_another_tool_is_passed_over(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.batchprep]\nselect = ["BP305"]\n', encoding="utf-8")
+    (project / "tasks" / "pyproject.toml").write_text('[tool.black\nline-length = 100\n', encoding="utf-8")
+    assert load_settings(project / "tasks").source == project / "pyproject.toml"
+    done = run("-q", "--format", "json", "prep.json", cwd=project / "tasks")
+    assert (done.returncode, codes(done)) == (0, ["BP305"])
+
+
+def test_a_pyproject_with_our_table_that_is_not_utf8_is_a_usage_error(project: Path) -> None:
+    (project / "pyproject.toml").write_bytes(b'[tool.batchprep]\nignore = ["\xff"]\n')
+    done = run("tasks/prep.json", cwd=project)
+    assert done.returncode == 2 and "pyproject.toml: cannot read it: not UTF-8" in done.stderr
 
 
 def test_per_file_ignores(project: Path) -> None:

@@ -198,3 +198,31 @@ def test_lint_text_reads_json_and_yaml_alike() -> None:
     as_yaml = lint_text(yaml.safe_dump(BEHAVIOUR), "yaml")
     assert sorted((f.code, f.path, f.offset) for f in as_json) == sorted((f.code, f.path, f.offset) for f in as_yaml)
     assert len(as_json) == 4
+
+
+# --- secrets ---------------------------------------------------------------------------------------------
+
+#: A SAS URL and a URL with a password, each in a command that a behaviour rule quotes in its message.
+SECRETS = {
+    "commandLine": "/bin/sh -c 'curl -o a https://h/a?sig=SIGSECRET; git clone https://u:PWSECRET@h/r.git'",
+    "constraints": {"maxWallClockTime": "PT10M"},
+}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_secrets_in_a_command_line_never_reach_the_output(tmp_path: Path, fmt: str) -> None:
+    task = tmp_path / "secrets.json"
+    task.write_text(json.dumps(SECRETS), encoding="utf-8")
+    done = run("check", "-q", "--format", fmt, task)
+    assert done.returncode == 0 and done.stderr == ""
+    assert "SIGSECRET" not in done.stdout and "PWSECRET" not in done.stdout
+    # Only the secrets are masked: what the messages say after them is still there.
+    assert "if 'curl -o a https://h/a?sig=***' fails, the next commands still run" in done.stdout
+    assert "'git clone https://u:***@h/r.git' fails when the task runs again" in done.stdout
+
+
+def test_a_finding_masks_its_message_whoever_makes_it() -> None:
+    finding = Finding("/x?sig=A", "see https://u:PW@h and ?sig=B; then more", "r", "warning")
+    assert (finding.path, finding.message) == ("/x?sig=***", "see https://u:***@h and ?sig=***; then more")
+    for text in (text_lines([finding]), json_records([finding]), github_annotations([finding]), sarif_log([finding])):
+        assert "PW@" not in text and "sig=A" not in text and "sig=B" not in text and "then more" in text

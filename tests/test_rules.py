@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchprep import JobPreparationTask, shell_command
-from batchprep.lint import RULES, check, lint_file
+from batchprep import JobPreparationTask, JobReleaseTask, shell_command
+from batchprep.lint import RULES, check, check_body, lint_file, lint_text
 from batchprep.lint.rules import behaviour_findings
 from batchprep.lint.rules._registry import DOCS_URL, Rule, register
 
@@ -151,7 +151,8 @@ def test_the_rules_page_lists_every_rule_in_its_table_and_a_section() -> None:
     for code, rule in RULES.items():
         heading, blocks = SECTIONS[code]
         assert heading == f"{code} {rule.name}"
-        assert f"| [{code}](#{code.lower()}-{rule.name}) | `{rule.name}` | {rule.severity} |" in RULES_PAGE
+        tasks = "both" if len(rule.tasks) == 2 else rule.tasks[0]
+        assert f"| [{code}](#{code.lower()}-{rule.name}) | `{rule.name}` | {rule.severity} | {tasks} |" in RULES_PAGE
         assert len(blocks) == 2, f"{code}: a bad and a good example"
         for part in ("**What it does.**", "**Why is this bad?**", "**Example**", "**Use instead"):
             assert part in RULES_PAGE.split(f"## {heading}", 1)[1].split("\n## ", 1)[0], (code, part)
@@ -285,6 +286,96 @@ def test_not_idempotent_only_when_the_task_runs_again() -> None:
 )
 def test_task_settings(body: dict[str, Any], fires: list[str]) -> None:
     assert codes(body) == fires
+
+
+def test_an_empty_command_line_has_no_program_to_start() -> None:
+    [finding] = [f for f in check({"commandLine": "", **QUIET_SETTINGS}).behaviour]
+    assert (finding.code, finding.path, finding.severity) == ("BP108", "/commandLine", "warning")
+    assert finding.message == (
+        "is empty: the service accepts it, but the node has no program to start, so the task cannot run "
+        "(batchprep run refuses it); give the program to run, e.g. /bin/sh -c './setup.sh'"
+    )
+    assert line_codes("  ") == ["BP108"] and line_codes("./setup.sh") == []
+    # In a container what an empty command line does is the image's business.
+    assert line_codes("", containerSettings={"imageName": "ubuntu:22.04"}) == []
+    assert [f.code for f in behaviour_findings(JobReleaseTask(command_line=""))] == ["BP108"]
+
+
+# --- release tasks ----------------------------------------------------------------------------------------
+
+#: The rules about settings only a Job Preparation Task has.
+PREPARATION_ONLY = {"BP301", "BP302", "BP306"}
+
+
+def test_which_rules_look_at_which_task() -> None:
+    assert {code for code, rule in RULES.items() if rule.tasks == ("preparation",)} == PREPARATION_ONLY
+    assert all(rule.tasks == ("preparation", "release") for code, rule in RULES.items() if code not in PREPARATION_ONLY)
+
+    class Nowhere(Rule):
+        code = "BP998"
+        name = "nowhere"
+        severity = "warning"
+        summary = "x"
+        tasks = ("start",)  # type: ignore[assignment]
+
+    with pytest.raises(ValueError, match="tasks are some of preparation, release"):
+        register(Nowhere)
+
+
+RELEASE_LINE = "/bin/sh -c 'mkdir logs; tar czf logs/out.tgz $AZ_BATCH_TASK_DIR; apt-get remove -y x'"
+
+
+def test_the_command_line_rules_look_at_a_release_task() -> None:
+    report = check_body({"commandLine": RELEASE_LINE, "maxWallClockTime": "PT5M"})
+    assert report.kind == "release" and report.ok
+    assert [(f.code, f.path) for f in report.behaviour] == [
+        ("BP201", "/commandLine"),
+        ("BP303", "/commandLine"),
+        ("BP304", "/commandLine"),
+    ]
+    [rerun] = [f.message for f in report.behaviour if f.code == "BP304"]
+    # A release task runs again only when the node reboots while it runs, and has no setting to stop it.
+    assert rerun == (
+        "'mkdir logs' fails when the task runs again on this node (if the node reboots while it runs): "
+        "the directory is there already; use mkdir -p"
+    )
+    assert [f.code for f in behaviour_findings(JobReleaseTask(command_line="cp $X y"))] == ["BP101"]
+
+
+@pytest.mark.parametrize(
+    "release",
+    [
+        {"commandLine": "rm -rf x"},  # no time limit: the service's is 15 minutes
+        {"commandLine": "rm -rf x", "maxWallClockTime": "PT15M", "retentionTime": "P1D"},
+        {"commandLine": "rm -rf x", "userIdentity": {"autoUser": {"elevationLevel": "admin"}}},
+    ],
+)
+def test_the_preparation_task_rules_never_fire_on_a_release_task(release: dict[str, Any]) -> None:
+    assert check(release, JobReleaseTask).behaviour == []
+    assert check_body(release, "release").behaviour == []
+    job = {"jobPreparationTask": {"commandLine": "x", "constraints": {"maxWallClockTime": "PT1H"}}, "jobReleaseTask": release}
+    assert check_body(job).behaviour == []
+
+
+def test_a_job_s_release_task_is_checked_with_paths_from_the_root(tmp_path: Path) -> None:
+    job = {
+        "id": "j",
+        "jobPreparationTask": {"commandLine": "x", "constraints": {"maxWallClockTime": "PT1H"}, "waitForSuccess": False},
+        "jobReleaseTask": {"commandLine": "/bin/sh -c 'cd /tmp; rm -rf $AZ_BATCH_NODE_SHARED_DIR/x'"},
+    }
+    text = json.dumps(job, indent=2)
+    found = lint_text(text, file="job.json")
+    assert [(f.code, f.path) for f in found] == [("BP306", "/jobPreparationTask/waitForSuccess"), ("BP201", "/jobReleaseTask/commandLine")]
+    line = text.splitlines()[found[1].line - 1]  # type: ignore[operator]
+    assert line[found[1].column - 1 :].startswith("cd /tmp")  # type: ignore[operator]
+    schedule = {"jobSpecification": job}
+    assert [f.path for f in check_body(schedule).behaviour] == [
+        "/jobSpecification/jobPreparationTask/waitForSuccess",
+        "/jobSpecification/jobReleaseTask/commandLine",
+    ]
+    # A file holding a job gives the API what it gives the command line.
+    (tmp_path / "job.json").write_text(text, encoding="utf-8")
+    assert [(f.code, f.path) for f in lint_file(tmp_path / "job.json")] == [(f.code, f.path) for f in found]
 
 
 def test_no_wall_clock_limit_points_at_the_constraints_or_the_task() -> None:

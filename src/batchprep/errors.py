@@ -8,19 +8,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from batchprep.redact import mask_text
+
 __all__ = ["BatchprepError", "DeserializationError", "SerializationError", "ValidationError"]
 
 _EXCERPT = 60
 
 
 def excerpt(value: Any) -> str:
-    """A short, single-line rendering of a value for an error message."""
+    """A short, single-line rendering of a value for an error message, its secrets masked (then cut)."""
     try:
-        text = repr(value)
+        text = mask_text(repr(value))
     except Exception:  # a broken __repr__ must not hide the real problem
         text = f"<{type(value).__name__} object>"
     text = text.replace("\n", "\\n")
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 3] + "..."
+
+
+def article(name: str) -> str:
+    """`name` with its indefinite article, as it is said: ``an EnvironmentSetting``, ``a UserIdentity``.
+
+    Examples:
+        >>> article("EnvironmentSetting"), article("AutoUserSpecification"), article("JobPreparationTask")
+        ('an EnvironmentSetting', 'an AutoUserSpecification', 'a JobPreparationTask')
+        >>> article("UserIdentity")
+        'a UserIdentity'
+    """
+    first = name[:1].lower()
+    # "U" sounds like "you" in the names of this family (UserIdentity, UniqueId): "a"
+    vowel = first in "aeio" or (first == "u" and not name.lower().startswith(("us", "uni", "uti")))
+    return f"{'an' if vowel and first else 'a'} {name}"
 
 
 def json_type(value: Any) -> str:

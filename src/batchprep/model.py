@@ -23,8 +23,8 @@ from batchprep._fields import MISSING, EnumAttribute, Field, field
 from batchprep._primitives import Invalid
 from batchprep._registry import every_model as _every_model
 from batchprep._registry import register_enum, registry
-from batchprep.errors import DeserializationError, SerializationError, ValidationError
-from batchprep.redact import mask_sas_signature, mask_secrets
+from batchprep.errors import DeserializationError, SerializationError, ValidationError, article
+from batchprep.redact import mask_secrets, mask_text
 
 __all__ = ["Model", "forget_compiled", "register_enum", "registry"]
 
@@ -189,7 +189,7 @@ class ModelMeta(type):
             cls._attribute_map["additional_properties"] = {"key": "", "type": "{object}"}
         if "__init__" not in namespace:
             source, ns = _init.generate(cls, fields)
-            cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create a {name}."})["__init__"]
+            cls.__init__ = build("__init__", cls, source, ns, {"__init__": f"Create {article(name)}."})["__init__"]
             cls.__init__.__annotations__ = {f.name: f.annotation for f in fields if f.in_init and f.annotation is not None}
 
         # What copy and pickle would otherwise store on the class at first use (and so change it).
@@ -537,7 +537,7 @@ class Model(metaclass=ModelMeta):
             elif isinstance(value, enum.Enum) and isinstance(value, str):
                 shown = repr(str(value.value))  # as it was written: 'admin', not <ElevationLevel.admin: 'admin'>
             elif isinstance(value, str):  # a SAS URL can sit in any text: a command line, a value
-                shown = repr(f.redact(value) if f.redact is not None else mask_sas_signature(value))
+                shown = repr(f.redact(value) if f.redact is not None else mask_text(value))
             else:
                 shown = repr(value)
             parts.append(f"{f.name}={shown}")

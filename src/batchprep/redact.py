@@ -1,27 +1,66 @@
-"""Masking secrets for display: what ``repr()`` and error messages may show."""
+"""Masking secrets for display: what ``repr()``, error messages and `batchprep check`'s findings may show.
+
+Three kinds of secret travel inside ordinary text (a command line, a URL, an environment value):
+the signature of a shared access signature (``sig=...``), the password of a URL's user information
+(``https://user:token@host``), and the key or SAS of an Azure Storage connection string
+(``AccountKey=...``). Each is masked up to where it must end: a signature never holds a blank, a
+quote or a shell operator, so that a message that quotes a command line keeps the text after it.
+"""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MASK", "mask_connection_string", "mask_sas_signature", "mask_secrets"]
+__all__ = ["MASK", "mask_connection_string", "mask_sas_signature", "mask_secrets", "mask_text", "mask_url_credentials"]
 
 MASK = "***"
 
-_SIG = re.compile(r"([?&]sig=)[^&#]*", re.IGNORECASE)
+#: What ends a signature besides `&` and `#`: blanks, quotes, and what a shell reads as an operator.
+_SIG_END = "&#\\s'\"`\\\\;)<>|"
+_SIG = re.compile(rf"((?<![A-Za-z0-9_-])sig=)[^{_SIG_END}]*", re.IGNORECASE)
 
 
-def mask_sas_signature(url: str) -> str:
-    """Hide the ``sig`` value of a shared access signature URL; the rest stays readable.
+def mask_sas_signature(text: str) -> str:
+    """Hide the ``sig`` value of each shared access signature in the text; the rest stays readable.
+
+    The signature ends at ``&`` or ``#``, at a blank, a quote, ``;``, ``)``, ``<``, ``>`` or ``|``,
+    so that a SAS URL quoted inside a command line or a message masks only its signature.
 
     Examples:
         >>> mask_sas_signature("https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sig=abc%2Fdef")
         'https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sig=***'
+        >>> mask_sas_signature("curl 'https://a/f?sig=abc' -o f; tar xf f")
+        "curl 'https://a/f?sig=***' -o f; tar xf f"
     """
-    return _SIG.sub(lambda m: m.group(1) + MASK, url)
+    return _SIG.sub(lambda m: m.group(1) + MASK, text)
+
+
+#: scheme://user:password@ or scheme://token@ (a user name alone is often a token: https://ghp_...@github.com).
+_USER_INFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@:'\"`]*)(:[^\s/?#@'\"`]*)?@")
+
+
+def mask_url_credentials(text: str) -> str:
+    """Hide the password of each URL's user information, or the user name when it stands alone.
+
+    Examples:
+        >>> mask_url_credentials("git clone https://build:s3cret@dev.example.com/repo.git src")
+        'git clone https://build:***@dev.example.com/repo.git src'
+        >>> mask_url_credentials("https://ghp_token@github.com/org/repo")
+        'https://***@github.com/org/repo'
+    """
+
+    def masked(m: re.Match[str]) -> str:
+        scheme, user, password = m.group(1), m.group(2), m.group(3)
+        return f"{scheme}{user}:{MASK}@" if password is not None else f"{scheme}{MASK}@"
+
+    return _USER_INFO.sub(masked, text)
 
 
 _CONNECTION_SECRET = re.compile(r"((?:^|;)\s*(?:AccountKey|SharedAccessSignature)\s*=)[^;]*", re.IGNORECASE)
+#: The same inside free text, where the value also ends at a blank or a quote.
+_CONNECTION_SECRET_IN_TEXT = re.compile(
+    r"((?<![A-Za-z0-9_])(?:AccountKey|SharedAccessSignature)\s*=)[^;\s'\"`]*", re.IGNORECASE
+)
 
 
 def mask_connection_string(text: str) -> str:
@@ -32,6 +71,20 @@ def mask_connection_string(text: str) -> str:
         'AccountName=acct;AccountKey=***;BlobEndpoint=https://acct.blob.core.windows.net/'
     """
     return mask_sas_signature(_CONNECTION_SECRET.sub(lambda m: m.group(1) + MASK, text))
+
+
+def mask_text(text: str) -> str:
+    """Hide every secret batchprep knows in free text: SAS signatures, URL credentials, storage keys.
+
+    What `batchprep check` prints and ``repr()`` shows goes through it: a message that quotes a
+    command line or an environment value may hold any of them.
+
+    Examples:
+        >>> mask_text('az storage blob download --connection-string "AccountName=a;AccountKey=a2V5==" -n f')
+        'az storage blob download --connection-string "AccountName=a;AccountKey=***" -n f'
+    """
+    text = _CONNECTION_SECRET_IN_TEXT.sub(lambda m: m.group(1) + MASK, text)
+    return mask_url_credentials(mask_sas_signature(text))
 
 
 #: Property names whose values are secrets wherever they appear (compared without case, '-' or '_').
@@ -45,7 +98,7 @@ def _secret_name(key: object) -> bool:
 
 def mask_secrets(value: object) -> object:
     """A copy of a JSON-like value fit for display: values under secret-looking names masked,
-    SAS signatures in every string masked.
+    and in every string the secrets `mask_text` knows.
 
     Examples:
         >>> mask_secrets({"Password": "pw", "url": "https://a/f?sig=abc", "n": [1]})
@@ -56,5 +109,5 @@ def mask_secrets(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [mask_secrets(v) for v in value]
     if isinstance(value, str):
-        return mask_sas_signature(value)
+        return mask_text(value)
     return value

@@ -101,7 +101,7 @@ DOCUMENT_CHECKS = Settings(select=DOCUMENT_WARNINGS)
 
 def findings(file: str, report: Report, data: bytes, settings: Settings = DOCUMENT_CHECKS) -> list[Finding]:
     """A file's findings, at their lines and columns; by default the document checks' only."""
-    return findings_of(report, decode(data), syntax(file, data), file=file, settings=settings)
+    return findings_of(report, decode(data), syntax(file, data), file=file, settings=settings, raw=data)
 
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -136,8 +136,8 @@ KIND_OPTION = click.option(
     show_default=True,
     help="What each FILE holds. auto: a Job Schedule body if it has jobSpecification; a job (Job - Add, or a "
     "jobSpecification) if it has jobPreparationTask, jobReleaseTask or poolInfo; a Job Release Task if it has "
-    "maxWallClockTime or retentionTime at its top level (a preparation task keeps them under constraints); "
-    "else a Job Preparation Task.",
+    "maxWallClockTime or retentionTime at its top level (a preparation task keeps them under constraints), "
+    "which an info [kind] says; else a Job Preparation Task.",
 )
 #: ``--waive``: Batch service rules to let pass.
 WAIVE_OPTION = click.option(
@@ -197,7 +197,7 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, "-V", "--version", prog_name="batchprep", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Check and render Azure Batch Job Preparation Task bodies, and read their status.
+    """Check, render and run Azure Batch Job Preparation Task bodies, and read their status.
 
     A file holds the REST body of a Job Preparation Task (the "jobPreparationTask" object of the Batch
     REST API's Job - Add), of a Job Release Task, of a whole job or job schedule with those tasks in
@@ -211,6 +211,7 @@ def cli(ctx: click.Context) -> None:
       batchprep render task.json              the body batchprep would send
       batchprep schema > task.schema.json     a JSON Schema for editors
       batchprep status status.json            which nodes ran the tasks, which failed and why
+      batchprep run job.json --node-dir DIR   run the preparation task on a local node
 
     \b
     Exit codes: 0 all good, 1 a file has problems, 2 a usage error or a file that cannot be read.

@@ -94,7 +94,8 @@ def check(
     A FILE may hold a Job Preparation Task, a Job Release Task, a whole Job - Add body or a job
     schedule (see --as): in a job, its jobPreparationTask and jobReleaseTask are checked, with paths
     from the document's root, and so are the rules that tie them (a release task needs a preparation
-    task, the two IDs differ); the rest of the job is left alone.
+    task, the two IDs differ) and the job's id and commonEnvironmentSettings; the rest of the job is
+    left alone. The behaviour rules look at both tasks.
 
     Settings come from [tool.batchprep] in the nearest pyproject.toml (select, ignore, severity,
     strict, per-file-ignores); a YAML file can opt out with a comment: # batchprep: disable=BP301

@@ -18,13 +18,14 @@ from batchprep.example import example_json, example_yaml
     help="json: plain JSON, which any install can check. yaml: the same body with a comment on each part "
     "(checking YAML needs: pip install 'batchprep[yaml]').",
 )
-@click.option("--release", "kind", flag_value="release", help="A Job Release Task instead.")
-@click.option("--job", "kind", flag_value="job", help="A Job - Add body with a preparation and a release task.")
-def example(output: str, kind: str | None) -> None:
+@click.option("--release", is_flag=True, help="A Job Release Task instead (with --job: the job holds one).")
+@click.option("--job", is_flag=True, help="A Job - Add body with a preparation task and a release task.")
+def example(output: str, release: bool, job: bool) -> None:
     """Print a complete, valid Job Preparation Task body to start from.
 
     JSON has no comments, so the JSON example (the default) is the bare body; the YAML one explains
-    each property in comments.
+    each property in comments. --release prints a Job Release Task; --job a whole job with both
+    tasks in it, which --release does not change (its release task is there already).
 
     \b
     Examples:
@@ -33,5 +34,5 @@ def example(output: str, kind: str | None) -> None:
       batchprep example --release > release-task.json
       batchprep example --job --format yaml > job.yaml
     """
-    kind = kind or "preparation"
+    kind = "job" if job else "release" if release else "preparation"
     click.echo(example_json(kind) if output == "json" else example_yaml(kind), nl=output == "json")

@@ -18,7 +18,8 @@ from batchprep.lint.rules import RULES
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: a line per rule. json: an array of {code, name, severity, summary, url}.",
+    help="text: a line per rule. json: an array of {code, name, severity, summary, url, tasks} (tasks: the "
+    "tasks the rule looks at, preparation and release).",
 )
 def rules(selectors: tuple[str, ...], output: str) -> None:
     """List the behaviour rules of batchprep check, or those RULE names (codes, prefixes, names).
@@ -36,7 +37,15 @@ def rules(selectors: tuple[str, ...], output: str) -> None:
     listed = [r for r in RULES.values() if selected(Finding("", "", r.name, r.severity, r.code), chosen)]
     if output == "json":
         records = [
-            {"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary, "url": r.url} for r in listed
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity,
+                "summary": r.summary,
+                "url": r.url,
+                "tasks": list(r.tasks),
+            }
+            for r in listed
         ]
         click.echo(json_text(records, compact=False))
         return

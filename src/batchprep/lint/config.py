@@ -2,12 +2,13 @@
 
 As ruff does, the settings come from the first `pyproject.toml` holding a `[tool.batchprep]` table,
 looking in the working directory and then each directory above it; command-line options win over
-it. A YAML task file can opt out of rules for itself with a comment:
-`# batchprep: disable=BP301,not-idempotent`.
+it. A broken `pyproject.toml` that mentions `tool.batchprep` stops the search with an error (its
+line and column); one that does not is another tool's and is passed over. A YAML task file can
+opt out of rules for itself with a comment: `# batchprep: disable=BP301,not-idempotent`.
 
 Selectors name rules by code (`BP101`), code prefix (`BP1`, `BP`), name (`unexpanded-variable`),
-or `ALL`; the document checks' warnings are `unknown` and `size`. Errors (what the Batch service
-would refuse) are always reported: no selector turns them off.
+or `ALL`; the document checks' warnings are `unknown`, `size`, `job` and `kind`. Errors (what the
+Batch service would refuse) are always reported: no selector turns them off.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ConfigError", "Settings", "check_selectors", "find_pyproject", "load_settings", "opt_outs", "selected"]
 
-#: Warnings of the document checks, selectable by name like the behaviour rules.
-DOCUMENT_WARNINGS = ("unknown", "size")
+#: Warnings and infos of the document checks, selectable by name like the behaviour rules.
+DOCUMENT_WARNINGS = ("unknown", "size", "job", "kind")
 _KEYS = ("select", "ignore", "severity", "strict", "per-file-ignores")
 _OPT_OUT = re.compile(r"#\s*batchprep:\s*disable\s*=\s*([A-Za-z0-9_,\s-]+?)\s*$", re.MULTILINE)
 
@@ -154,9 +155,9 @@ class Settings:
 
 
 def _severity(value: Any, where: str) -> Severity:
-    if value not in SEVERITIES:
+    if not isinstance(value, str) or value not in SEVERITIES:
         raise ConfigError(f"{where}: the severity is one of error, warning, info, not {value!r}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _selector_list(value: Any, where: str) -> tuple[str, ...]:
@@ -167,20 +168,92 @@ def _selector_list(value: Any, where: str) -> tuple[str, ...]:
     return check_selectors(value, where)
 
 
+#: A line that starts a `[tool.batchprep...]` table or sets a `tool.batchprep...` key: the file is ours.
+_OURS = re.compile(r"""^\s*(?:\[\s*)?tool\s*\.\s*["']?batchprep\b""", re.MULTILINE)
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _not_toml(file: Path, text: str, err: Exception) -> ConfigError:
+    """The error for a file that is not TOML: `FILE:LINE:COLUMN: not TOML: what the parser says`."""
+    message = str(err)
+    line, column = getattr(err, "lineno", None), getattr(err, "colno", None)  # Python 3.14 has them
+    found = _TOML_PLACE.search(message)
+    if found is not None:
+        line, column = int(found.group(1)), int(found.group(2))
+        message = message[: found.start()]
+    elif message.endswith("(at end of document)"):
+        line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
+        message = message.removesuffix("(at end of document)").rstrip()
+    where = f"{file}:{line}:{column}" if line is not None else str(file)
+    return ConfigError(f"{where}: not TOML: {message}")
+
+
 def find_pyproject(start: Path) -> Path | None:
-    """The first `pyproject.toml` with a `[tool.batchprep]` table in `start` or a directory above it."""
+    """The first `pyproject.toml` with a `[tool.batchprep]` table in `start` or a directory above it.
+
+    A file that cannot be read as TOML is passed over when nothing in it mentions `tool.batchprep`
+    (another tool's file: that tool reports it), and is an error when something does.
+
+    Raises:
+        ConfigError: A `pyproject.toml` on the way that mentions `tool.batchprep` is not TOML (the
+            message has its line and column) or not UTF-8.
+    """
     import tomllib  # only where settings are read: batchprep check, not batchprep run
 
     for directory in [start, *start.parents]:
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue  # another tool's broken file is not ours to report, unless it is ours
-            if isinstance(data.get("tool"), dict) and "batchprep" in data["tool"]:
-                return candidate
+        if not candidate.is_file():
+            continue
+        try:
+            raw = candidate.read_bytes()
+        except OSError:
+            continue  # unreadable: we cannot tell whose it is
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            if _OURS.search(raw.decode("utf-8", "replace")):
+                message = f"not UTF-8 ({err.reason} at byte {err.start})"
+                raise ConfigError(f"{candidate}: cannot read it: {message}") from None
+            continue
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            if _OURS.search(text):  # our table in a broken file: its settings must not be skipped silently
+                raise _not_toml(candidate, text, err) from None
+            continue
+        if isinstance(data.get("tool"), dict) and "batchprep" in data["tool"]:
+            return candidate
     return None
+
+
+#: A TOML key at the start of a line: bare, quoted or dotted (`a."b.c".d`).
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_KEY = re.compile(rf"\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line (from 1) where each table and key of a TOML text is first written, for messages.
+
+    A simple reading, line by line: table headers and `key = value` lines (dotted and quoted keys
+    too); keys inside inline tables and multi-line values are not found, and their messages name the
+    nearest key that is.
+    """
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$", line)
+        if header is not None:
+            table = _dotted(header.group(1))
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key is not None:
+            lines.setdefault((*table, *_dotted(key.group(1))), number)
+    return lines
+
+
+def _dotted(key: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in re.findall(r"""\s*("[^"]*"|'[^']*'|[^.]+)\s*\.?""", key))
 
 
 def load_settings(start: Path | None = None, *, file: Path | None = None) -> Settings:
@@ -200,42 +273,65 @@ def load_settings(start: Path | None = None, *, file: Path | None = None) -> Set
     if found is None:
         return Settings()
     try:
-        data = tomllib.loads(found.read_text(encoding="utf-8"))
+        text = found.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{found}: cannot read it: {err}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{found}: not TOML: {err}") from None
+        raise _not_toml(found, text, err) from None
     tool = data.get("tool")
     if not isinstance(tool, dict) or "batchprep" not in tool:
         raise ConfigError(f"{found}: no [tool.batchprep] table in it")
     table = tool["batchprep"]
     found = found.resolve()
-    where = f"{found}: [tool.batchprep]"
+    lines = _key_lines(text)
+
+    def at(*keys: str) -> str:
+        """`FILE:LINE: [tool.batchprep]`, at the line of the key (or of the nearest table that has one)."""
+        path = ("tool", "batchprep", *keys)
+        line = next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), None)
+        return f"{found}:{line}: [tool.batchprep]" if line is not None else f"{found}: [tool.batchprep]"
+
+    def where(key: str, *inner: str) -> str:
+        """`FILE:LINE: [tool.batchprep] KEY 'INNER'`, for the messages about one setting."""
+        return f"{at(key, *inner)} {key}" + "".join(f" {k!r}" for k in inner)
+
     if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
+        raise ConfigError(f"{at()} must be a table, not {_toml_type(table)}")
     for key in table:
         if key not in _KEYS:
             guess = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f" (did you mean {guess[0]!r}?)" if guess else ""
-            raise ConfigError(f"{where} has no setting {key!r}{hint}; the settings are {', '.join(_KEYS)}")
+            raise ConfigError(f"{at(key)} has no setting {key!r}{hint}; the settings are {', '.join(_KEYS)}")
     settings = Settings(root=found.parent, source=found)
     if "select" in table:
-        settings = replace(settings, select=_selector_list(table["select"], f"{where} select"))
+        settings = replace(settings, select=_selector_list(table["select"], where("select")))
     if "ignore" in table:
-        settings = replace(settings, ignore=_selector_list(table["ignore"], f"{where} ignore"))
+        settings = replace(settings, ignore=_selector_list(table["ignore"], where("ignore")))
     if "strict" in table:
         if not isinstance(table["strict"], bool):
-            raise ConfigError(f"{where} strict: expected true or false")
+            raise ConfigError(f"{where('strict')}: expected true or false, not {_toml_type(table['strict'])}")
         settings = replace(settings, severity="warning" if table["strict"] else "error")
     if "severity" in table:
-        settings = replace(settings, severity=_severity(table["severity"], f"{where} severity"))
+        settings = replace(settings, severity=_severity(table["severity"], where("severity")))
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
-        raise ConfigError(f"{where} per-file-ignores: expected a table of glob patterns and rule lists")
+        raise ConfigError(
+            f"{where('per-file-ignores')}: expected a table of glob patterns and rule lists, not {_toml_type(per_file)}"
+        )
     entries = tuple(
-        (pattern, _selector_list(value, f"{where} per-file-ignores {pattern!r}")) for pattern, value in per_file.items()
+        (pattern, _selector_list(value, where("per-file-ignores", pattern))) for pattern, value in per_file.items()
     )
     return replace(settings, per_file_ignores=entries)
+
+
+def _toml_type(value: Any) -> str:
+    """What a TOML value is, in TOML's words, for messages."""
+    kinds = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"), (list, "an array"))
+    other = "a table" if isinstance(value, dict) else "a date"
+    kind = next((name for cls, name in kinds if isinstance(value, cls)), other)
+    return f"{kind} ({value!r})" if not isinstance(value, (dict, list)) else kind
 
 
 def opt_outs(text: str) -> tuple[tuple[str, ...], list[tuple[int, str]]]:

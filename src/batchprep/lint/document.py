@@ -13,7 +13,7 @@ import datetime
 import enum
 import itertools
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from batchprep import _types
 from batchprep._codegen import LoadMode, compiled
@@ -47,14 +47,17 @@ class LintWarning:
 
     Attributes:
         path: A JSON pointer into the REST body (`''` is the whole body).
-        rule: `size` (near or over a request size limit) or `unknown` (a property the model does not
-            declare: kept when read, left out by `serialize()`).
+        rule: `size` (near or over a request size limit), `unknown` (a property the model does not
+            declare: kept when read, left out by `serialize()`), or for the bodies of
+            `batchprep.lint.job`, `job` and `kind`.
         message: What was found, in words.
+        severity: `warning`, or `info` for what is only worth knowing (what a body was read as).
     """
 
     path: str
     rule: str
     message: str
+    severity: Literal["warning", "info"] = "warning"
 
     def __str__(self) -> str:
         return f"{self.path or '/'}: {self.message} [{self.rule}]"
@@ -242,15 +245,19 @@ def _judged(model: Model, cls: type[Model], behaviour: bool = True) -> Report:
 
 
 def _behaviour(model: Model) -> list[Finding]:
-    """The behaviour rules' findings for a task, or for the preparation task of a job (paths from its root)."""
+    """The behaviour rules' findings for a task, or for the two tasks of a job (paths from its root)."""
     from batchprep.lint.rules import behaviour_findings  # the rules import the models: load them late
-    from batchprep.models import JobPreparationAndRelease
+    from batchprep.models import JobPreparationAndRelease, JobReleaseTask
 
-    if isinstance(model, JobPreparationTask):
+    if isinstance(model, (JobPreparationTask, JobReleaseTask)):
         return behaviour_findings(model)
-    if isinstance(model, JobPreparationAndRelease) and isinstance(model.job_preparation_task, JobPreparationTask):
-        return [replace(f, path="/jobPreparationTask" + f.path) for f in behaviour_findings(model.job_preparation_task)]
-    return []
+    if not isinstance(model, JobPreparationAndRelease):
+        return []
+    found = []
+    for key, task in (("/jobPreparationTask", model.job_preparation_task), ("/jobReleaseTask", model.job_release_task)):
+        if isinstance(task, (JobPreparationTask, JobReleaseTask)):
+            found += [replace(f, path=key + f.path) for f in behaviour_findings(task)]
+    return found
 
 
 def _whole_document(cls: type[Model], err: DeserializationError | str) -> ValidationError:

@@ -3,13 +3,16 @@
 `Finding` is what every output format prints (text, JSON, GitHub annotations, SARIF) and what
 `batchprep.lint.lint_file` returns: the JSON pointer of the place, its line and column in the file
 when the file format tells (JSON, YAML), the rule's name, and for behaviour rules its code and the
-address of its documentation.
+address of its documentation. A finding never holds a secret: its message and path are masked
+when it is made (`batchprep.redact.mask_text`), so no output format can print one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Literal
+
+from batchprep.redact import mask_text
 
 __all__ = ["SEVERITIES", "Finding", "Severity", "at_least"]
 
@@ -29,7 +32,8 @@ class Finding:
 
     Attributes:
         path: A JSON pointer into the REST body (`""` is the whole body).
-        message: What is wrong, or what will happen on the node, in words.
+        message: What is wrong, or what will happen on the node, in words; SAS signatures, URL
+            credentials and storage keys it quotes are masked.
         rule: The rule's name: `pattern`, `type`, `unknown`... for the document checks, a kebab-case
             name such as `unexpanded-variable` for behaviour rules.
         severity: `error` (the service refuses the task), `warning` or `info` (the task is valid).
@@ -51,6 +55,11 @@ class Finding:
     line: int | None = None
     column: int | None = None
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        # Messages quote command lines, URLs and values: mask them here, where every output starts.
+        object.__setattr__(self, "message", mask_text(self.message))
+        object.__setattr__(self, "path", mask_text(self.path))
 
     @property
     def label(self) -> str:

@@ -6,32 +6,36 @@
 - ``release``: a Job Release Task body (the ``jobReleaseTask`` object);
 - ``job``: a Job - Add body, or a job schedule's ``jobSpecification`` on its own: its
   ``jobPreparationTask`` and ``jobReleaseTask`` are checked, with paths from the document's root
-  (``/jobPreparationTask/resourceFiles/0/filePath``), together with the rules that tie the two; the
-  rest of the job is the service's business and is left alone;
+  (``/jobPreparationTask/resourceFiles/0/filePath``), together with the rules that tie the two, and
+  the two job properties the node uses (``id``, ``commonEnvironmentSettings``, which every task of
+  the job gets); the rest of the job is the service's business and is left alone;
 - ``schedule``: a Job Schedule - Add body: the same inside its ``jobSpecification``
   (``/jobSpecification/jobReleaseTask/...``).
 
 Problems of Batch service rules named in ``waive`` are left out (see `batchprep.service_rules`).
 Besides the warnings of `batchprep.lint.document` (``size``, ``unknown``), a job with neither task
-gets a ``job`` warning, and a body with problems that was read as a Job Release Task because of
-its top-level time limits a ``kind`` warning (it may be a preparation task whose limits belong
-under ``constraints``).
+gets a ``job`` warning. When ``auto`` guesses a Job Release Task from the top-level time limits, a
+``kind`` finding says so and why: an info, or a warning when the body has problems (it may be a
+preparation task whose limits belong under ``constraints``). A body that has those limits and a
+property only a preparation task has is read as one, with a ``kind`` error that names both.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from batchprep import service_rules
-from batchprep._rules import pointer
+from batchprep._rules import pointer, rule_error, type_error
 from batchprep.errors import ValidationError
 from batchprep.limits import size_warnings
 from batchprep.lint.document import LintWarning, Report, Unparsable, check, parse_text
 from batchprep.model import Model
-from batchprep.models import JobPreparationAndRelease, JobPreparationTask, JobReleaseTask
+from batchprep.models import EnvironmentSetting, JobPreparationAndRelease, JobPreparationTask, JobReleaseTask
+from batchprep.models.task import TASK_ID_MAX_LENGTH, TASK_ID_MESSAGES, TASK_ID_PATTERN
 
 __all__ = ["KINDS", "BodyReport", "check_body", "check_body_text", "kind_of"]
 
@@ -97,7 +101,12 @@ class BodyReport(Report):
 
 
 def check_body(
-    document: Any, kind: str = "auto", *, waive: str | Iterable[str] | None = None, behaviour: bool = True
+    document: Any,
+    kind: str = "auto",
+    *,
+    waive: str | Iterable[str] | None = None,
+    behaviour: bool = True,
+    job_properties: bool | None = None,
 ) -> BodyReport:
     """Check a parsed document of any kind (see the module's documentation).
 
@@ -106,6 +115,9 @@ def check_body(
         kind: One of `KINDS`.
         waive: Batch service rule names whose problems to leave out.
         behaviour: Also run the behaviour rules (see `batchprep.lint.document.check`).
+        job_properties: In a job, also check its ``id`` and ``commonEnvironmentSettings``; as
+            ``behaviour`` when not given (`batchprep run`, which runs no behaviour rule, reads and
+            checks them itself).
 
     Raises:
         ValueError: ``kind`` is not one of `KINDS`, or ``waive`` names no service rule.
@@ -116,28 +128,71 @@ def check_body(
     guessed = kind == "auto"
     if guessed:
         kind = kind_of(document)
+    properties = behaviour if job_properties is None else job_properties
     if kind in ("preparation", "release"):
         cls = JobPreparationTask if kind == "preparation" else JobReleaseTask
         report: Report = check(document, cls, behaviour=behaviour)
     elif kind == "job":
-        report = _check_job(document, "", behaviour)
+        report = _check_job(document, "", behaviour, properties)
     else:
         job = document.get("jobSpecification") if isinstance(document, dict) else None
-        report = _check_job(job, "/jobSpecification", behaviour)
+        report = _check_job(job, "/jobSpecification", behaviour, properties)
     found = [p for p in report.problems if p.service_rule not in names]
+    if guessed and kind == "preparation":
+        found = _mixed(document) + found
     model = report.model
     if model is None and not found and report.problems:  # every problem was waived: read it anyway
         model = _read_anyway(document, kind)
     warnings = report.warnings
-    if guessed and kind == "release" and found:  # perhaps a preparation task with misplaced limits
-        warnings = [*warnings, LintWarning("", "kind", _RELEASE_GUESS)]
+    if guessed and kind == "release":  # say what it was read as, and why: it may be a preparation task
+        warnings = [*warnings, _release_guess(document, bool(found))]
     return BodyReport(model, found, warnings, report.behaviour if not found else [], kind, document, names)
 
 
-_RELEASE_GUESS = (
-    "read as a Job Release Task, since maxWallClockTime or retentionTime is at its top level; "
-    "a Job Preparation Task keeps them under constraints (--as preparation checks it as one)"
-)
+def _keys(document: dict[str, Any], names: frozenset[str]) -> str:
+    return " and ".join(key for key in document if key in names)
+
+
+def _release_guess(document: dict[str, Any], problems: bool) -> LintWarning:
+    """The ``kind`` finding for a body read as a Job Release Task because of its top-level time limits."""
+    limits = _keys(document, _RELEASE_ONLY)
+    verb = "are" if " and " in limits else "is"
+    message = f"read as a Job Release Task, since {limits} {verb} at its top level"
+    if problems:  # perhaps a preparation task with misplaced limits
+        return LintWarning(
+            "",
+            "kind",
+            f"{message}; a Job Preparation Task keeps its time limits under constraints "
+            "(--as preparation checks it as one)",
+        )
+    return LintWarning(
+        "",
+        "kind",
+        f"{message}, where a Job Preparation Task has none (it keeps its time limits under constraints); "
+        "--as release says so, --as preparation checks it as a preparation task",
+        "info",
+    )
+
+
+def _belongs(keys: str) -> str:
+    return "belong" if " and " in keys else "belongs"
+
+
+def _mixed(document: Any) -> list[ValidationError]:
+    """A ``kind`` error for a body with a release task's top-level time limits and a preparation task's property."""
+    if not isinstance(document, dict) or not (document.keys() & _RELEASE_ONLY and document.keys() & _PREPARATION_ONLY):
+        return []
+    release, preparation = _keys(document, _RELEASE_ONLY), _keys(document, _PREPARATION_ONLY)
+    return [
+        ValidationError(
+            "kind",
+            "JobPreparationTask",
+            path="",
+            message=f"mixes the two tasks: {preparation} {_belongs(preparation)} to a Job Preparation Task, "
+            f"{release} at the top level to a Job Release Task; it is read as a preparation task, whose time "
+            "limits belong under constraints (--as release checks it as a release task)",
+        )
+    ]
 
 
 def check_body_text(
@@ -159,18 +214,53 @@ def check_body_text(
 _CLASSES: dict[str, type[Model]] = {"release": JobReleaseTask, "job": JobPreparationAndRelease, "schedule": JobPreparationAndRelease}
 
 
-def _check_job(job: Any, prefix: str, behaviour: bool) -> Report:
-    """The two tasks of a job (a Job - Add body or a jobSpecification), with paths from the root."""
+def _check_job(job: Any, prefix: str, behaviour: bool, properties: bool) -> Report:
+    """The two tasks of a job (a Job - Add body or a jobSpecification), with paths from the root, and
+    (``properties``) the job's own properties the node uses."""
     if not isinstance(job, dict):
         return _moved(check(job, JobPreparationAndRelease, behaviour=behaviour), prefix)
     tasks = {key: job[key] for key in _TASK_KEYS if key in job}
     inner = check(tasks, JobPreparationAndRelease, behaviour=behaviour)
     warnings = [w for w in inner.warnings if w.rule != "size"] + _job_sizes(job, tasks)
     misspelt = _near_misses(job)
+    if properties:
+        own, notes = _job_properties(job)
+        misspelt += own
+        warnings += notes
     if not tasks and not misspelt:
         warnings.append(LintWarning("", "job", "has no jobPreparationTask and no jobReleaseTask: nothing to check"))
     model = None if misspelt else inner.model
     return _moved(replace(inner, model=model, problems=[*misspelt, *inner.problems], warnings=warnings), prefix)
+
+
+def _job_properties(job: dict[str, Any]) -> tuple[list[ValidationError], list[LintWarning]]:
+    """The problems of the job's ``id`` and ``commonEnvironmentSettings``: the service refuses a job with
+    them, and `batchprep run` refuses to run it (the ID names the job's directory on the node, the
+    settings reach every task)."""
+    problems: list[ValidationError] = []
+    warnings: list[LintWarning] = []
+    job_id = job.get("id")
+    if job_id is not None:
+        if not isinstance(job_id, str):
+            problems.append(type_error("/id", "JobAddParameter.id", "a string", job_id))
+        else:
+            if len(job_id) > TASK_ID_MAX_LENGTH:
+                problems.append(rule_error("max_length", TASK_ID_MAX_LENGTH, "/id", "JobAddParameter.id", job_id))
+            if not re.match(TASK_ID_PATTERN, job_id):
+                sentence = TASK_ID_MESSAGES["pattern"]
+                problems.append(rule_error("pattern", TASK_ID_PATTERN, "/id", "JobAddParameter.id", job_id, sentence))
+    settings = job.get("commonEnvironmentSettings")
+    if settings is None:
+        return problems, warnings
+    where = "/commonEnvironmentSettings"
+    if not isinstance(settings, list):
+        problems.append(type_error(where, "JobAddParameter.common_environment_settings", "an array", settings))
+        return problems, warnings
+    for index, item in enumerate(settings):
+        report = check(item, EnvironmentSetting, behaviour=False)
+        problems += [p.with_path(f"{where}/{index}{p.path}") for p in report.problems]
+        warnings += [replace(w, path=f"{where}/{index}{w.path}") for w in report.warnings if w.rule != "size"]
+    return problems, warnings
 
 
 def _moved(report: Report, prefix: str) -> Report:

@@ -5,7 +5,8 @@ annotations and SARIF want a line and a column. `Locator` finds them: the line a
 property's key (of an array item, of the document for `""`), and for a problem inside a string (a
 `$VAR` in the command line) the very character, through JSON escapes and YAML quoting. Lines and
 columns count from 1; columns count characters (Unicode code points). A pointer to a property that is
-missing points at the nearest object that is there.
+missing points at the nearest object that is there. For text that cannot be read at all,
+`syntax_error` gives the place of the mistake.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Locator:
 
     def __init__(self, text: str, syntax: str = "json") -> None:
         self.text = text
+        self.syntax = syntax
         self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         try:
             self._places = _yaml_places(text) if syntax == "yaml" else _json_places(text)
@@ -74,6 +76,39 @@ class Locator:
             return self.position(place.chars[offset])
         return self.position(place.key if place.key is not None else place.start)
 
+
+    def syntax_error(self) -> tuple[int, int] | None:
+        """Line and column (from 1) of the mistake that makes the text no JSON (or no YAML), or None.
+
+        None as well for text that parses: a document that is no object, or nests too deeply, is
+        wrong as a whole, not at a place. Called only for a document that could not be read, so the
+        text is parsed again then, and only then.
+        """
+        if self.syntax == "yaml":
+            return self._yaml_error()
+        stripped = self.text.lstrip("\ufeff")  # as the reader does: a byte order mark is no mistake
+        try:
+            json.loads(stripped)
+        except json.JSONDecodeError as err:
+            skipped = len(self.text) - len(stripped)
+            return err.lineno, err.colno + (skipped if err.lineno == 1 else 0)
+        except (ValueError, RecursionError):
+            return None
+        return None
+
+    def _yaml_error(self) -> tuple[int, int] | None:
+        import yaml
+
+        try:
+            yaml.safe_load(self.text)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            return (mark.line + 1, mark.column + 1) if mark is not None else None
+        except yaml.reader.ReaderError as err:  # a character YAML does not allow
+            return self.position(err.position)
+        except (yaml.YAMLError, ValueError, RecursionError):
+            return None
+        return None
 
     def source(self, path: str) -> str | None:
         """The text a YAML scalar at a JSON pointer was written as (``0755`` for the number 493), or None."""

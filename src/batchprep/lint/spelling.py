@@ -25,7 +25,7 @@ from typing import Any
 
 from batchprep import _types
 from batchprep._rules import pointer
-from batchprep.errors import ValidationError
+from batchprep.errors import ValidationError, article
 from batchprep.model import Model
 
 __all__ = ["RETIRED", "Found", "edits", "enum_findings", "key_findings", "problems_and_warnings"]
@@ -121,7 +121,7 @@ def _keys(model: Model, root: type[Model], path: str, places: dict[str, list[tup
     cls = type(model)
     known = [f.wire_key for f in cls._bp_fields]
     here = _generic(path)
-    lost = f"is not a {cls.__name__} property: the setting will not be sent"
+    lost = f"is not {article(cls.__name__)} property: the setting will not be sent"
     # A class whose body is part of a larger one (a job's tasks): the other keys are that body's own.
     extra = {} if getattr(cls, "_bp_part_of_a_body", False) else model.additional_properties or {}
     for key in extra:
@@ -149,7 +149,7 @@ def _keys(model: Model, root: type[Model], path: str, places: dict[str, list[tup
             continue
         guess = next(iter(difflib.get_close_matches(name, known, n=1)), None)
         hint = f" (did you mean {guess!r}?)" if guess else ""
-        yield where, "unknown", f"is not a {cls.__name__} property: kept when read, left out by serialize(){hint}", cls.__name__
+        yield where, "unknown", f"is not {article(cls.__name__)} property: kept when read, left out by serialize(){hint}", cls.__name__
     for f in cls._bp_fields:
         for child, child_path in _children(getattr(model, f.name, None), f.node, path + pointer(f.wire_key)):
             yield from _keys(child, root, child_path, places)

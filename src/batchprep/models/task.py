@@ -9,7 +9,7 @@ from batchprep._fields import field
 from batchprep.model import Model
 from batchprep.models.container import ComputeNodeIdentityReference, TaskContainerSettings
 from batchprep.models.enums import AutoUserScope, ElevationLevel
-from batchprep.redact import mask_sas_signature
+from batchprep.redact import mask_text
 
 __all__ = [
     "AutoUserSpecification",
@@ -51,9 +51,9 @@ class ResourceFile(Model):
 
     auto_storage_container_name: str | None = field("autoStorageContainerName", "str", default=None)
     storage_container_url: str | None = field(
-        "storageContainerUrl", "str", default=None, redact=mask_sas_signature
+        "storageContainerUrl", "str", default=None, redact=mask_text
     )
-    http_url: str | None = field("httpUrl", "str", default=None, redact=mask_sas_signature)
+    http_url: str | None = field("httpUrl", "str", default=None, redact=mask_text)
     blob_prefix: str | None = field("blobPrefix", "str", default=None)
     file_path: str | None = field("filePath", "str", default=None)
     file_mode: str | None = field(

@@ -7,6 +7,7 @@ Each rule is a small object with a stable code (`BP101`), a kebab-case name, a d
 |---|---|---|
 | BP101-BP104 | `no_shell` | shell syntax in words no shell interprets |
 | BP105-BP107 | `quoting` | quotes that break the command line or a shell's script |
+| BP108 | `program` | a command line with no program to start |
 | BP201-BP202 | `failures` | shells that go on after a failure, pipelines that hide one |
 | BP203 | `windows` | Windows and POSIX forms mixed |
 | BP301-BP302 | `constraints` | no time limit, retries without limit |
@@ -15,8 +16,10 @@ Each rule is a small object with a stable code (`BP101`), a kebab-case name, a d
 | BP305 | `resource_files` | where a container source's files land |
 | BP306 | `scheduling` | `waitForSuccess: false` |
 
-They run on a task that was read without errors (`behaviour_findings`), and they never fire on text
-that a shell would not interpret.
+They run on a task that was read without errors (`behaviour_findings`), a Job Preparation Task or a
+Job Release Task: the command-line rules, BP303, BP304 and BP305 look at both; BP301, BP302 and
+BP306 are about settings only a preparation task has (a release task's time limit is 15 minutes
+when it sets none). They never fire on text that a shell would not interpret.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from batchprep.lint.rules import (  # noqa: F401 - each module registers its rul
     idempotence,
     no_shell,
     privileges,
+    program,
     quoting,
     resource_files,
     scheduling,
@@ -35,7 +39,7 @@ from batchprep.lint.rules import (  # noqa: F401 - each module registers its rul
 )
 from batchprep.lint.rules._context import TaskContext
 from batchprep.lint.rules._registry import DOCS_URL, DOCUMENT_CHECKS_URL, RULES, Hit, Rule
-from batchprep.models import JobPreparationTask
+from batchprep.models import JobPreparationTask, JobReleaseTask
 
 __all__ = ["DOCS_URL", "DOCUMENT_CHECKS_URL", "RULES", "Hit", "Rule", "TaskContext", "behaviour_findings"]
 
@@ -44,7 +48,10 @@ RULES.clear()
 RULES.update(_ordered)
 
 
-def behaviour_findings(task: JobPreparationTask) -> list[Finding]:
-    """Every behaviour rule's findings for a task, in code order; positions are JSON pointers and offsets."""
+def behaviour_findings(task: JobPreparationTask | JobReleaseTask) -> list[Finding]:
+    """Every behaviour rule's findings for a task, in code order; positions are JSON pointers and offsets.
+
+    Only the rules whose `Rule.tasks` name the task's kind (`preparation` or `release`) run.
+    """
     context = TaskContext(task)
-    return [finding for rule in RULES.values() for finding in rule.findings(context)]
+    return [finding for rule in RULES.values() if context.kind in rule.tasks for finding in rule.findings(context)]

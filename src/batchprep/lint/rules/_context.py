@@ -2,6 +2,9 @@
 it, the shells it starts and their scripts, and every command that will run.
 
 Built once per task and shared by all rules, so that each rule is a few lines about one concern.
+The task is a Job Preparation Task or a Job Release Task (`kind` says which): both have a command
+line, resource files, a container and an identity; only the preparation task has constraints,
+`waitForSuccess` and `rerunOnNodeRebootAfterSuccess`.
 """
 
 from __future__ import annotations
@@ -9,15 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 from batchprep.cmdline.failures import Options
 from batchprep.cmdline.script import Script, ScriptSyntaxError, ShellWord, UnsupportedScript, parse_script
 from batchprep.cmdline.script import simple_commands as script_commands
 from batchprep.cmdline.shell import Invocation, find_shell, strip_wrappers
 from batchprep.cmdline.split import CommandLineSplitError, Word, split_words
-from batchprep.models import ElevationLevel, JobPreparationTask
+from batchprep.models import ElevationLevel, JobPreparationTask, JobReleaseTask
 
-__all__ = ["CommandUse", "ScriptView", "TaskContext"]
+__all__ = ["TASK_KINDS", "CommandUse", "ScriptView", "TaskContext", "TaskKind"]
+
+TaskKind = Literal["preparation", "release"]
+#: The tasks the rules look at.
+TASK_KINDS: tuple[TaskKind, ...] = ("preparation", "release")
 
 #: Nested shells (`bash -c "sudo sh -c '...'"`) are followed this deep.
 _MAX_NESTING = 4
@@ -80,7 +88,17 @@ class CommandUse:
 class TaskContext:
     """A task and what the rules need to know about it, computed once."""
 
-    task: JobPreparationTask
+    task: JobPreparationTask | JobReleaseTask
+
+    @property
+    def kind(self) -> TaskKind:
+        """`preparation` or `release`."""
+        return "release" if isinstance(self.task, JobReleaseTask) else "preparation"
+
+    @property
+    def preparation(self) -> JobPreparationTask | None:
+        """The task, when it is a Job Preparation Task (for the rules about its own settings)."""
+        return self.task if isinstance(self.task, JobPreparationTask) else None
 
     @property
     def command_line(self) -> str:
@@ -189,7 +207,19 @@ class TaskContext:
 
     @property
     def reruns(self) -> bool:
-        """Whether the task may run again on the same node: after a reboot (the default) or a retry."""
-        constraints = self.task.constraints
+        """Whether the task may run again on the same node: after a reboot (the default) or a retry.
+
+        A release task always may: the node runs it again when it reboots while the task runs.
+        """
+        task = self.task
+        if isinstance(task, JobReleaseTask):
+            return True
+        constraints = task.constraints
         retries = constraints.max_task_retry_count if constraints is not None else None
-        return self.task.rerun_on_node_reboot_after_success is not False or bool(retries)
+        return task.rerun_on_node_reboot_after_success is not False or bool(retries)
+
+    @property
+    def reruns_after_reboot(self) -> bool:
+        """Whether the task runs again after a reboot even once it succeeded (a preparation task's default)."""
+        task = self.task
+        return isinstance(task, JobPreparationTask) and task.rerun_on_node_reboot_after_success is not False

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from batchprep.lint.findings import Finding, Severity
-from batchprep.lint.rules._context import TaskContext
-from batchprep.redact import mask_sas_signature
+from batchprep.lint.rules._context import TASK_KINDS, TaskContext, TaskKind
 
 __all__ = ["DOCS_SITE", "DOCS_URL", "DOCUMENT_CHECKS_URL", "RULES", "Hit", "Rule", "register"]
 
@@ -39,12 +38,15 @@ class Rule:
         name: Kebab-case name, usable wherever the code is (`--select`, `--ignore`, opt-outs).
         severity: `warning` or `info` by default (never `error`: the task is valid).
         summary: One line for listings and SARIF: what the rule finds.
+        tasks: The tasks it looks at: `preparation`, `release` or both (the default). A rule about
+            a setting only the Job Preparation Task has (constraints, waitForSuccess) is for it alone.
     """
 
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
     summary: ClassVar[str]
+    tasks: ClassVar[tuple[TaskKind, ...]] = TASK_KINDS
 
     @property
     def url(self) -> str:
@@ -56,11 +58,9 @@ class Rule:
         raise NotImplementedError
 
     def findings(self, task: TaskContext) -> list[Finding]:
-        """`check`'s hits as findings; a SAS signature quoted from the command line is masked."""
+        """`check`'s hits as findings (a `Finding` masks the secrets its message quotes)."""
         return [
-            Finding(
-                hit.path, mask_sas_signature(hit.message), self.name, self.severity, self.code, hit.offset, url=self.url
-            )
+            Finding(hit.path, hit.message, self.name, self.severity, self.code, hit.offset, url=self.url)
             for hit in self.check(task)
         ]
 
@@ -76,5 +76,8 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"a rule with code {rule.code} or name {rule.name!r} is already registered")
     if rule.severity not in ("warning", "info"):
         raise ValueError(f"{rule.code}: a behaviour rule's severity is warning or info, not {rule.severity!r}")
+    if not rule.tasks or not set(rule.tasks) <= set(TASK_KINDS):
+        kinds = ", ".join(TASK_KINDS)
+        raise ValueError(f"{rule.code}: a behaviour rule's tasks are some of {kinds}, not {rule.tasks!r}")
     RULES[rule.code] = rule
     return cls

@@ -16,9 +16,12 @@ class NoWallClockLimit(Rule):
     name = "no-wall-clock-limit"
     severity = "warning"
     summary = "no constraints.maxWallClockTime: a preparation task that hangs holds the node forever"
+    tasks = ("preparation",)
 
     def check(self, task: TaskContext) -> Iterator[Hit]:
-        constraints = task.task.constraints
+        if task.preparation is None:  # a release task's limit is 15 minutes when it sets none
+            return
+        constraints = task.preparation.constraints
         if constraints is None or constraints.max_wall_clock_time is None:
             yield Hit(
                 "/constraints" if constraints is not None else "",
@@ -33,9 +36,10 @@ class RetriesForever(Rule):
     name = "retries-forever"
     severity = "warning"
     summary = "maxTaskRetryCount: -1 retries a failing preparation task without limit"
+    tasks = ("preparation",)
 
     def check(self, task: TaskContext) -> Iterator[Hit]:
-        constraints = task.task.constraints
+        constraints = task.preparation.constraints if task.preparation is not None else None
         if constraints is not None and constraints.max_task_retry_count == -1:
             yield Hit(
                 "/constraints/maxTaskRetryCount",

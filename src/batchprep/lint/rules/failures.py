@@ -14,6 +14,7 @@ from batchprep.cmdline.script import Simple
 from batchprep.cmdline.shell import PIPEFAIL_SHELLS, windows_commands
 from batchprep.lint.rules._context import TaskContext
 from batchprep.lint.rules._registry import Hit, Rule, register
+from batchprep.lint.rules._text import excerpt
 
 __all__ = ["NoStopOnFailure", "PipelineWithoutPipefail"]
 
@@ -37,7 +38,7 @@ class NoStopOnFailure(Rule):
                 text = " ".join(view.text[first.start : first.end].split())
                 yield Hit(
                     "/commandLine",
-                    f"{view.invocation.shell} goes on after a failing command: if {_short(text)!r} fails, the next "
+                    f"{view.invocation.shell} goes on after a failing command: if {excerpt(text)!r} fails, the next "
                     "commands still run and only the last one's exit code reaches the node; start the script with "
                     "'set -e', or join the commands with '&&'",
                     view.to_line(first.start),
@@ -54,7 +55,7 @@ class NoStopOnFailure(Rule):
                 ):
                     yield Hit(
                         "/commandLine",
-                        f"cmd goes on after a failing command: if {_short(command.text)!r} fails, the next commands "
+                        f"cmd goes on after a failing command: if {excerpt(command.text)!r} fails, the next commands "
                         "still run ('&'); join the commands with '&&'",
                         shell.offsets[command.start] if command.start < len(shell.offsets) else None,
                     )
@@ -89,6 +90,3 @@ class PipelineWithoutPipefail(Rule):
                     view.to_line(pipeline.start),
                 )
 
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,7 +1,8 @@
 """Commands that fail when the task runs a second time on the same node.
 
 A preparation task runs again on a node after a reboot (unless `rerunOnNodeRebootAfterSuccess` is
-false), after a reboot while it ran, and on a retry, which reuses the same task directory. The
+false), after a reboot while it ran, and on a retry, which reuses the same task directory; a
+release task runs again when the node reboots while it runs. The
 directories and users it created are still there then: `mkdir data` fails with "File exists",
 `git clone` refuses a directory that is not empty, `ln -s` refuses an existing link, `useradd` an
 existing user. Commands whose failure the script handles (`[ -d x ] || git clone ...`, `if`,
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from batchprep.cmdline.shell import program_name
 from batchprep.lint.rules._context import CommandUse, ScriptView, TaskContext
 from batchprep.lint.rules._registry import Hit, Rule, register
+from batchprep.lint.rules._text import excerpt
 
 __all__ = ["NotIdempotent"]
 
@@ -93,8 +95,11 @@ class NotIdempotent(Rule):
     def check(self, task: TaskContext) -> Iterator[Hit]:
         if not task.reruns:
             return
-        reboot = task.task.rerun_on_node_reboot_after_success is not False
-        when = "after a reboot" if reboot else "on a retry, in the same directory"
+        reboot = task.reruns_after_reboot
+        if task.kind == "release":
+            when = "if the node reboots while it runs"
+        else:
+            when = "after a reboot" if reboot else "on a retry, in the same directory"
         uses = task.commands
         for use in uses:
             if use.handled or (use.view is not None and use.view.elsewhere):
@@ -105,8 +110,7 @@ class NotIdempotent(Rule):
             there, fix, paths = found
             if paths and all(p.rstrip("/") in _removed(use.view, uses, use) for p in paths):
                 continue
-            command = " ".join(use.program)
-            command = command if len(command) <= 40 else command[:37] + "..."
+            command = excerpt(" ".join(use.program))
             opt_out = " (or set rerunOnNodeRebootAfterSuccess: false)" if reboot else ""
             yield Hit(
                 "/commandLine",

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from batchprep.cmdline.split import where
 from batchprep.lint.rules._context import TaskContext
 from batchprep.lint.rules._registry import Hit, Rule, register
+from batchprep.redact import mask_text
 
 __all__ = ["BrokenScriptQuoting", "ScriptSyntax", "UnbalancedQuotes"]
 
@@ -64,12 +65,13 @@ class BrokenScriptQuoting(Rule):
             return
         for before, part in zip(word.parts, word.parts[1:], strict=False):
             if part.quoting == "none" and part.text and before.quoting in ("single", "double"):
-                rest = "".join(w.value for w in shell.arguments[:1])
+                rest = mask_text("".join(w.value for w in shell.arguments[:1]))
                 extra = f", and {rest!r} becomes its $0" if rest else ""
+                # masked before it is cut: half a signature would no longer be recognised as one
                 yield Hit(
                     "/commandLine",
-                    f"the quote before {part.text[:20]!r} ends the script's quoting: {shell.shell} receives the "
-                    f"script {word.value!r}{extra}; inside '...' write a quote as '\\''",
+                    f"the quote before {mask_text(part.text)[:20]!r} ends the script's quoting: {shell.shell} receives "
+                    f"the script {mask_text(word.value)!r}{extra}; inside '...' write a quote as '\\''",
                     part.offsets[0],
                 )
                 return

@@ -16,9 +16,10 @@ class NoWaitForSuccess(Rule):
     name = "no-wait-for-success"
     severity = "warning"
     summary = "waitForSuccess: false lets tasks start before preparation has finished, and after it failed"
+    tasks = ("preparation",)
 
     def check(self, task: TaskContext) -> Iterator[Hit]:
-        if task.task.wait_for_success is False:
+        if task.preparation is not None and task.preparation.wait_for_success is False:
             yield Hit(
                 "/waitForSuccess",
                 "false: the job's tasks may start on a node while this task still runs there, and keep being "
