@@ -216,6 +216,28 @@ def test_json_is_the_rest_body_of_the_execution_information(files_dir: Path, nod
     assert (again.returncode, json.loads(again.stdout)) == (1, info)
 
 
+def test_what_run_prints_as_json_is_read_by_status(files_dir: Path, node_dir: Path) -> None:
+    job = write_json(
+        files_dir / "job.json",
+        {
+            "id": "j",
+            "poolInfo": {"poolId": "p"},
+            "jobPreparationTask": {"commandLine": "/bin/sh -c 'exit 4'"},
+            "jobReleaseTask": {"commandLine": "/bin/true"},
+        },
+    )
+    alone = run_cli("run", job, "--node-dir", node_dir, "--format", "json", "--node-id", "n1")
+    read = run_cli("status", "-", input=alone.stdout)
+    assert read.returncode == 1, read.stderr
+    assert read.stdout.splitlines()[1].split()[:5] == ["-", "completed", "failure", "4", "0"]  # no node ID in it
+    assert read.stderr == "1 node: 1 with a failed task\n"
+    with_release = run_cli("run", job, "--node-dir", node_dir, "--format", "json", "--node-id", "n1", "--release")
+    read = run_cli("status", "-", input=with_release.stdout)
+    assert read.returncode == 1, read.stderr
+    row = read.stdout.splitlines()[1].split()
+    assert row[:5] + row[6:] == ["n1", "completed", "failure", "4", "0", "completed", "success"]
+
+
 def test_the_human_summary(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'exit 3'"})
     done = run_node(task, node_dir, job="j")
