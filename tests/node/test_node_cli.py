@@ -116,7 +116,7 @@ def test_a_release_task_needs_a_preparation_task(files_dir: Path, node_dir: Path
     ("args", "message"),
     [
         ([], "give --job-id: the task file is not a Job - Add body with an 'id'"),
-        (["--job-id", "has space"], "Invalid value for '--job-id': at most 64 letters"),
+        (["--job-id", "has space"], "Invalid value for '--job-id': 'has space' is not a Batch ID: letters A-Z"),
         (["--job-id", "j", "--reboot", "--reimage"], "give --reboot or --reimage, not both"),
         (["--job-id", "j", "--release"], "--release needs a Job - Add body with a jobReleaseTask"),
     ],

@@ -8,7 +8,6 @@ REST body of the execution information, alone on stdout).
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -33,9 +32,6 @@ from batchprep.lint.document import Unparsable, parse_text
 
 if TYPE_CHECKING:  # imported when the command runs: the other commands do not pay for the node
     from batchprep.node import IdempotenceReport, JobDocument, TaskResult
-
-_JOB_ID = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
-
 
 def _load(file: str) -> JobDocument:
     """Read and check the task file; print its findings; exit 1 on a problem, 2 if it cannot be read."""
@@ -309,17 +305,27 @@ def run(
     Exit codes: 0 the tasks succeeded, 1 the file has problems or a task failed (or failed to run
     again), 2 a usage error, or the node or this machine cannot run the task.
     """
-    from batchprep.node import DownloadOptions, Node, NodeError, NodeSettings, RunOptions
+    from batchprep.node import DownloadOptions, Node, NodeError, NodeSettings, RunOptions, TaskCheckError
     from batchprep.node import report as node_report
+    from batchprep.node.layout import check_id
 
     if reboot and reimage:
         raise click.UsageError("give --reboot or --reimage, not both")
-    document = _load(task_file)
+    document = _load(task_file)  # IDs in the file are checked there: problems of the file
+    for option, value in (("--job-id", job_id), ("--pool-id", pool_id), ("--task-id", task_id)):
+        try:
+            if value is not None:
+                check_id(value, "")
+        except ValueError as err:
+            raise click.BadParameter(str(err).lstrip(), param_hint=f"'{option}'") from None
+    if task_command is not None:
+        from batchprep.node.job import command_line_problems
+
+        for problem in command_line_problems(task_command, ""):
+            raise click.BadParameter(problem.message, param_hint="'--task'")
     job_id = job_id or document.job_id
     if not job_id:
         raise click.UsageError("give --job-id: the task file is not a Job - Add body with an 'id'")
-    if not _JOB_ID.match(job_id):
-        raise click.BadParameter("at most 64 letters A-Z and a-z, digits, '-' and '_'", param_hint="'--job-id'")
     if release and document.release is None:
         raise click.UsageError("--release needs a Job - Add body with a jobReleaseTask")
 
@@ -370,6 +376,12 @@ def run(
     except NodeError as err:
         click.secho(f"Error: {err}", err=True, fg="red")
         ctx.exit(EXIT_UNREADABLE)
+        return
+    except TaskCheckError as err:  # the file's check found these first; this is the node's own guard
+        for problem in err.errors:
+            click.echo(f"{task_file}: {problem}", err=True)
+        click.secho(f"{task_file}: {plural(len(err.errors), 'problem')}: nothing was run", err=True, fg="red")
+        ctx.exit(1)
         return
     except KeyboardInterrupt:
         click.secho(
