@@ -173,6 +173,39 @@ def test_the_environment_is_a_nodes_not_yours(files_dir: Path, node_dir: Path) -
     assert "AZ_BATCH_JOB_PREP_DIR" not in env and "AZ_BATCH_JOB_PREP_WORKING_DIR" not in env
 
 
+@pytest.mark.parametrize(
+    ("pool_info", "args", "pool"),
+    [
+        ({"poolId": "genomics"}, [], "genomics"),
+        ({"poolId": "genomics"}, ["--pool-id", "mine"], "mine"),
+        ({"poolId": "genomics"}, ["--pool-id", "local-pool"], "local-pool"),  # given, though it is the default
+        ({"autoPoolSpecification": {"poolLifetimeOption": "job"}}, [], "local-pool"),  # the service names it
+        (None, [], "local-pool"),
+    ],
+)
+def test_the_pool_is_the_jobs_unless_the_option_says_otherwise(
+    files_dir: Path, node_dir: Path, pool_info: dict[str, Any] | None, args: list[str], pool: str
+) -> None:
+    body: dict[str, Any] = {"id": "j", "jobPreparationTask": {"commandLine": ENV_DUMP}}
+    if pool_info is not None:
+        body["poolInfo"] = pool_info
+    job = write_json(files_dir / "job.json", body)
+    done = run_cli("run", job, "--node-dir", node_dir, "--node-id", "n1", "--format", "json", *args)
+    assert done.returncode == 0, done.stderr
+    assert env_of(prep_dir(node_dir, "j") / "wd" / "env.txt")["AZ_BATCH_POOL_ID"] == pool
+    assert json.loads(done.stdout)["taskRootDirectoryUrl"].startswith(
+        f"https://local.local.batch.azure.com/pools/{pool}/nodes/n1/files/"
+    )
+
+
+def test_a_pool_id_the_service_refuses_is_a_problem_of_the_file(files_dir: Path, node_dir: Path) -> None:
+    job = write_json(files_dir / "job.json", {"id": "j", "poolInfo": {"poolId": "a/b"}, "jobPreparationTask": {"commandLine": "true"}})
+    done = run_cli("run", job, "--node-dir", node_dir)
+    assert done.returncode == 1
+    assert f"{job}:1:26: /poolInfo/poolId: is not a Batch ID: letters A-Z and a-z" in done.stderr
+    assert not node_dir.exists()
+
+
 def test_inherit_env_brings_yours_in(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": ENV_DUMP})
     done = run_node(task, node_dir, "--inherit-env", env={"MY_DEV_VAR": "here"}, job="j")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from batchprep.cli._app import (
     EXIT_UNREADABLE,
@@ -250,7 +251,12 @@ def _idempotence(found: IdempotenceReport) -> list[str]:
 )
 @click.option("--account-name", default="local", show_default=True, help="AZ_BATCH_ACCOUNT_NAME.")
 @click.option("--account-url", help="AZ_BATCH_ACCOUNT_URL [default: https://ACCOUNT_NAME.local.batch.azure.com/].")
-@click.option("--pool-id", default="local-pool", show_default=True, help="AZ_BATCH_POOL_ID.")
+@click.option(
+    "--pool-id",
+    default="local-pool",
+    show_default=True,
+    help="AZ_BATCH_POOL_ID; by default the poolInfo.poolId of a Job - Add body, if it has one.",
+)
 @click.option("--node-id", help="AZ_BATCH_NODE_ID [default: tvmps_<digest of --node-dir>_d].")
 @click.option("--spot", is_flag=True, help="A spot (low-priority) node: AZ_BATCH_NODE_IS_DEDICATED=false.")
 @click.pass_context
@@ -326,6 +332,8 @@ def run(
     job_id = job_id or document.job_id
     if not job_id:
         raise click.UsageError("give --job-id: the task file is not a Job - Add body with an 'id'")
+    if document.pool_id is not None and ctx.get_parameter_source("pool_id") is ParameterSource.DEFAULT:
+        pool_id = document.pool_id  # the job's own pool (poolInfo.poolId), unless --pool-id says otherwise
     if release and document.release is None:
         raise click.UsageError("--release needs a Job - Add body with a jobReleaseTask")
 

@@ -8,7 +8,7 @@ that a run does not print, are left out), with JSON pointers into the file as gi
 (`/jobPreparationTask/commandLine` in a Job - Add body); the node adds what only a run needs:
 command lines it can split, no NUL character anywhere (no argument, path or environment variable can
 hold one), environment variable names a process can have (not empty, no `=`), a job with a
-preparation task, the job's ID, and common environment settings.
+preparation task, the job's ID and pool, and common environment settings.
 
 `check_document` checks a `JobDocument` (or a task) made in Python the same way: the agent calls it
 before it touches the node's directory.
@@ -117,6 +117,8 @@ class JobDocument(Record):
         preparation: The Job Preparation Task.
         release: The Job Release Task, when the file is a Job - Add body that has one.
         job_id: The `id` of a Job - Add body, if it has one.
+        pool_id: The `poolInfo.poolId` of a Job - Add body, if it has one: the pool the job runs on
+            (`batchprep run` makes it the node's `AZ_BATCH_POOL_ID` unless `--pool-id` is given).
         common_environment: The job's `commonEnvironmentSettings`, which every task of the job gets
             under its own settings.
         is_job: Whether the file was a Job - Add body.
@@ -127,8 +129,9 @@ class JobDocument(Record):
     job_id: str | None
     common_environment: list[EnvironmentSetting]
     is_job: bool
+    pool_id: str | None
 
-    __slots__ = ("common_environment", "is_job", "job_id", "preparation", "release")
+    __slots__ = ("common_environment", "is_job", "job_id", "pool_id", "preparation", "release")
 
     def __init__(
         self,
@@ -137,12 +140,14 @@ class JobDocument(Record):
         job_id: str | None = None,
         common_environment: list[EnvironmentSetting] | None = None,
         is_job: bool = False,
+        pool_id: str | None = None,
     ) -> None:
         self.preparation = preparation
         self.release = release
         self.job_id = job_id
         self.common_environment = [] if common_environment is None else common_environment
         self.is_job = is_job
+        self.pool_id = pool_id
 
 
 class JobReport(Record):
@@ -301,25 +306,30 @@ def check_job_document(document: Any) -> JobReport:
     problems += _run_problems(preparation, prefix + "/jobPreparationTask")
     problems += _run_problems(released, prefix + "/jobReleaseTask")
     release = _release_task(released) if released is not None else None
-    job_id, common = _job_settings(job, prefix, problems, warnings)
+    job_id, pool_id, common = _job_settings(job, prefix, problems, warnings)
     if problems or preparation is None:
         return JobReport(None, problems, warnings)
-    return JobReport(JobDocument(preparation, release, job_id, common, is_job=True), [], warnings)
+    return JobReport(JobDocument(preparation, release, job_id, common, is_job=True, pool_id=pool_id), [], warnings)
 
 
 def _job_settings(
     job: dict[str, Any], prefix: str, problems: list[ValidationError], warnings: list[LintWarning]
-) -> tuple[str | None, list[EnvironmentSetting]]:
-    """The job's `id` and `commonEnvironmentSettings`, which `batchprep check` leaves to the service."""
+) -> tuple[str | None, str | None, list[EnvironmentSetting]]:
+    """The job's `id`, `poolInfo.poolId` and `commonEnvironmentSettings`, which `batchprep check` leaves
+    to the service."""
     job_id = _an_id(job.get("id"), prefix + "/id", "the job's ID", problems)
+    pool_info = job.get("poolInfo")
+    pool_id = None
+    if isinstance(pool_info, dict):  # an autoPoolSpecification instead: the service names that pool
+        pool_id = _an_id(pool_info.get("poolId"), prefix + "/poolInfo/poolId", "the pool's ID", problems)
     common: list[EnvironmentSetting] = []
     settings = job.get("commonEnvironmentSettings")
     if settings is None:
-        return job_id, common
+        return job_id, pool_id, common
     where_ = prefix + "/commonEnvironmentSettings"
     if not isinstance(settings, list):
         problems.append(_problem(where_, "type", "expected an array of {name, value}", "JobAddParameter"))
-        return job_id, common
+        return job_id, pool_id, common
     for index, item in enumerate(settings):
         report = check(item, EnvironmentSetting)
         problems += [p.with_path(f"{where_}/{index}{p.path}") for p in report.problems]
@@ -328,11 +338,11 @@ def _job_settings(
             problems += _name_problems(report.model, f"{where_}/{index}", "JobAddParameter")
             problems += _nul_problems(report.model, f"{where_}/{index}", "JobAddParameter")
             common.append(report.model)
-    return job_id, common
+    return job_id, pool_id, common
 
 
 def _an_id(value: Any, path: str, what: str, problems: list[ValidationError]) -> str | None:
-    """A job's ID from the body, or `None`; a problem when it is one the service would refuse."""
+    """A job's or pool's ID from the body, or `None`; a problem when it is one the service would refuse."""
     if value is None:
         return None
     if not isinstance(value, str):
