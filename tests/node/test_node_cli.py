@@ -346,12 +346,51 @@ def test_check_idempotent_fails_when_the_rerun_fails(files_dir: Path, node_dir: 
     assert "run again on the same node, the preparation task failed" in done.stdout
 
 
+def test_check_idempotent_labels_each_run_with_its_own_result_and_output(files_dir: Path, node_dir: Path) -> None:
+    # Succeeds the first time, fails the second: each run must be reported as what it was.
+    line = "/bin/sh -c 'test -e $AZ_BATCH_NODE_SHARED_DIR/once && { echo second; exit 3; }; touch $AZ_BATCH_NODE_SHARED_DIR/once; echo first'"
+    task = write_json(files_dir / "task.json", {"commandLine": line})
+    done = run_node(task, node_dir, "--check-idempotent", job="j")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    prep = prep_dir(node_dir, "j")
+    assert lines[0] == "first run: preparation task 'jobpreparation' of job 'j': completed, success"
+    assert re.fullmatch(r"  exit code 0, 0 retries, \d+ ms", lines[1])
+    assert lines[2] == f"  output: {prep}/stdout.1.txt (and stderr.1.txt beside it)"
+    assert lines[3] == "second run, as after a reboot: preparation task 'jobpreparation' of job 'j': completed, failure"
+    assert re.fullmatch(r"  exit code 3, 0 retries, \d+ ms", lines[4])
+    assert lines[5].startswith("  failure: FailureExitCode (usererror): ")
+    assert lines[6] == f"  output: {prep}/stdout.txt (and stderr.txt beside it)"
+    assert lines[7] == "run again on the same node, the preparation task failed"
+    assert ((prep / "stdout.1.txt").read_text(), (prep / "stdout.txt").read_text()) == ("first\n", "second\n")
+    # The JSON body is the node's latest run, as the service would report it.
+    again = run_node(task, node_dir, "--check-idempotent", "--reimage", "--format", "json", job="j")
+    assert json.loads(again.stdout)["exitCode"] == 3
+    said = again.stderr.splitlines()
+    assert said.index("first run: preparation task 'jobpreparation' of job 'j': completed, success") < said.index(
+        "second run, as after a reboot: preparation task 'jobpreparation' of job 'j': completed, failure"
+    )
+
+
+def test_check_idempotent_shows_only_the_first_run_when_it_failed(files_dir: Path, node_dir: Path) -> None:
+    task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'exit 5'"})
+    done = run_node(task, node_dir, "--check-idempotent", job="j")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0] == "first run: preparation task 'jobpreparation' of job 'j': completed, failure"
+    assert lines[-1] == "the first run failed: fix it before checking that it can run again"
+    assert not any(line.startswith("second run") for line in lines)
+
+
 def test_interrupt_after_kills_the_first_run_and_reruns(files_dir: Path, node_dir: Path) -> None:
     line = "/bin/sh -c 'test -e started && exit 0; touch started; sleep 20'"
     task = write_json(files_dir / "task.json", {"commandLine": line})
     done = run_node(task, node_dir, "--interrupt-after", "0.5", job="j")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the first run was interrupted part-way, as by a reboot, and the node ran the task again" in done.stdout
+    lines = done.stdout.splitlines()
+    assert lines[0] == "first run, interrupted as by a reboot: preparation task 'jobpreparation' of job 'j': running"
+    assert "second run, as after a reboot: preparation task 'jobpreparation' of job 'j': completed, success" in lines
 
 
 def test_task_runs_after_the_preparation_with_its_directories(files_dir: Path, node_dir: Path) -> None:

@@ -111,12 +111,17 @@ def _follow(to_stderr: bool, progress: _Progress | None) -> Any:
 _KINDS = {"preparation": "preparation task", "release": "release task", "task": "task"}
 
 
-def _summary(result: TaskResult, job_id: str) -> list[str]:
-    """The human summary of one task: state and result, exit code and retries, duration, files, failure."""
+def _summary(result: TaskResult, job_id: str, run: str = "") -> list[str]:
+    """The human summary of one task: state and result, exit code and retries, duration, files, failure.
+
+    `run` says which run it was (`first run`...), when the task ran more than once.
+    """
     info = result.info
     outcome = info["state"] + (f", {info['result']}" if "result" in info else "")
     colour = "green" if result.succeeded else "red" if info.get("result") == "failure" else "yellow"
     head = f"{_KINDS[result.kind]} {result.task_id!r} of job {job_id!r}: {click.style(outcome, fg=colour, bold=True)}"
+    if run:
+        head = f"{run}: {head}"
     if not result.ran:
         head += " (remembered by the node, not run now)"
     facts = []
@@ -141,17 +146,21 @@ def _summary(result: TaskResult, job_id: str) -> list[str]:
     if "containerInfo" in info:
         container = info["containerInfo"]
         lines.append(f"  container: {container.get('containerId', '?')} {container.get('state', '')}".rstrip())
-    if result.directories.stdout.exists():
-        lines.append(f"  output: {result.directories.stdout} (and stderr.txt beside it)")
+    if result.output.exists():
+        stderr = result.output.name.replace("stdout", "stderr", 1)
+        lines.append(f"  output: {result.output} (and {stderr} beside it)")
     return lines
 
 
-def _idempotence(found: IdempotenceReport) -> list[str]:
-    lines = []
-    if found.interrupted:
-        lines.append("the first run was interrupted part-way, as by a reboot, and the node ran the task again")
+def _idempotence(found: IdempotenceReport, job_id: str) -> list[str]:
+    """Both runs, each under its name, then the verdict and what the second run changed."""
+    first = "first run, interrupted as by a reboot" if found.interrupted else "first run"
+    lines = _summary(found.first, job_id, first)
     if found.second is None:
         return [*lines, click.style("the first run failed: fix it before checking that it can run again", fg="red")]
+    lines += _summary(found.second, job_id, "second run, as after a reboot")
+    if found.interrupted:
+        lines.append("the first run was interrupted part-way, as by a reboot, and the node ran the task again")
     verdict = "succeeded" if found.second.succeeded else "failed"
     lines.append(
         click.style(
@@ -358,8 +367,8 @@ def run(
                 options.notify(note)  # type: ignore[misc]
         if check_idempotent or interrupt_after is not None:
             checked = node.check_idempotent(document, job_id, interrupt_after=interrupt_after)
-            preparation = checked.second or checked.first
-            for line in _summary(preparation, job_id) + _idempotence(checked):
+            preparation = checked.second or checked.first  # the latest run: what the node reports
+            for line in _idempotence(checked, job_id):
                 say(line)
             failed = not checked.ok
         else:

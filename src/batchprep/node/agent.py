@@ -109,6 +109,9 @@ class TaskResult(Record):
         downloads: The resource files that arrived.
         notes: What the node said about the run (reruns, what is not emulated...).
         capped: Whether unlimited retries were stopped at the cap.
+        output: The file with its last attempt's standard output (its standard error is beside it,
+            named alike): `directories.stdout`, unless a later run of the task kept it under the
+            attempt's number (`stdout.1.txt`), as the second run of `check_idempotent` does.
     """
 
     kind: str
@@ -120,8 +123,20 @@ class TaskResult(Record):
     downloads: list[resources.Downloaded]
     notes: list[str]
     capped: bool
+    output: Path
 
-    __slots__ = ("attempts", "capped", "directories", "downloads", "info", "kind", "notes", "ran", "task_id")
+    __slots__ = (
+        "attempts",
+        "capped",
+        "directories",
+        "downloads",
+        "info",
+        "kind",
+        "notes",
+        "output",
+        "ran",
+        "task_id",
+    )
 
     def __init__(
         self,
@@ -134,6 +149,7 @@ class TaskResult(Record):
         downloads: list[resources.Downloaded] | None = None,
         notes: list[str] | None = None,
         capped: bool = False,
+        output: Path | None = None,
     ) -> None:
         self.kind = kind
         self.task_id = task_id
@@ -144,6 +160,7 @@ class TaskResult(Record):
         self.downloads = [] if downloads is None else downloads
         self.notes = [] if notes is None else notes
         self.capped = capped
+        self.output = directories.stdout if output is None else output
 
     @property
     def succeeded(self) -> bool:
@@ -578,7 +595,12 @@ class Node:
         places = [first.directories.working, self.layout.shared]
         before = [snapshot(place) for place in places]
         first.notes.extend(self.reboot())
+        with self._state() as node:
+            known = node.record(job_id, "preparation")
+            kept = known.attempts if known is not None else 0  # the number the first run's output is kept under
         second = self.prepare(job, job_id, rerun=True)
+        if first.ran and first.attempts and second.attempts and kept:
+            first.output = first.directories.task / f"stdout.{kept}.txt"
         after = [snapshot(place) for place in places]
         found = [Changes.between(place, b, a) for place, b, a in zip(places, before, after)]
         return IdempotenceReport(first, second, interrupted, found)
