@@ -243,3 +243,13 @@ def test_ids_and_task_command_lines_in_options_are_usage_errors(
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not node_dir.exists()
+
+
+def test_run_survives_a_script_nested_thousands_of_levels_deep(files_dir: Path, node_dir: Path) -> None:
+    # The shell exits before it reaches the second line; the node must neither crash nor refuse it.
+    deep = "echo " + "$(echo " * 5000 + "x" + ")" * 5000
+    task = write_json(files_dir / "task.json", {"commandLine": f"/bin/sh -c 'echo ready; exit 0\n{deep}'", "userIdentity": ADMIN})
+    done = run_node(task, node_dir, job="j")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (node_dir / "workitems" / "j" / "job-1" / "jobpreparation" / "stdout.txt").read_text() == "ready\n"
