@@ -367,6 +367,48 @@ def test_a_status_file_that_is_not_json_or_missing_exits_2(tmp_path: Path) -> No
     no_traceback(missing)
 
 
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (
+            {
+                "odata.metadata": "https://acct.westeurope.batch.azure.com/$metadata#Microsoft.Azure.Batch.Protocol.Entities.Container.errors/@Element",
+                "code": "JobNotFound",
+                "message": {"lang": "en-US", "value": "The specified job does not exist.\nRequestId:5e3c\nTime:2026-01-31T12:00:00Z"},
+            },
+            "but an error response of the Batch service: JobNotFound: The specified job does not exist. [required]",
+        ),
+        ({"commandLine": "/bin/true"}, "but a task body (commandLine...): batchprep check reads those [required]"),
+        ({"id": "j", "poolInfo": {"poolId": "p"}}, "but a job body (poolInfo, jobPreparationTask...): batchprep check reads those [required]"),
+    ],
+)
+def test_status_refuses_an_object_that_is_no_page(tmp_path: Path, body: Any, says: str) -> None:
+    path = write(tmp_path, "s.json", body)
+    done = run("status", path)
+    assert (done.returncode, done.stdout) == (2, "")
+    head = f'{path}: /value: is missing: this is not a List Preparation and Release Task Status page ({{"value": [...]}}) '
+    assert done.stderr.splitlines() == [head + says, f"{path} is not a status list page"]
+    no_traceback(done)
+
+
+def test_status_reads_an_empty_page_and_refuses_a_json_string() -> None:
+    empty = run("status", "-", stdin='{"value": []}')
+    assert (empty.returncode, empty.stderr) == (0, "0 nodes: no failed task\n")
+    text = run("status", "-", stdin=json.dumps(json.dumps({"value": []})))
+    assert text.returncode == 2
+    assert text.stderr.splitlines() == ["-: /: expected an object or an array, found a JSON string [type]", "- is not a status list page"]
+
+
+def test_status_reads_one_entry_as_a_list_of_one(tmp_path: Path) -> None:
+    page = json.loads((ROOT / STATUS).read_text(encoding="utf-8"))
+    done = run("status", write(tmp_path, "entry.json", page["value"][1]))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert [line.split() for line in lines[:2]] == [STATUS_LINES[0].split(), STATUS_LINES[2].split()]
+    assert lines[2:] == ["", *STATUS_LINES[6:10]]
+    assert done.stderr == "1 node: 1 with a failed task\n"
+
+
 # --- example and schema ------------------------------------------------------------------------------------
 
 

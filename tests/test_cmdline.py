@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 from batchprep import cmd_command, shell_command
 from batchprep.cmdline import CommandLineSplitError, find_shell, split_command_line, split_words
 from batchprep.cmdline.failures import Options, masked_pipelines, unhandled_failures
-from batchprep.cmdline.script import ScriptSyntaxError, UnsupportedScript, parse_script, simple_commands
+from batchprep.cmdline.script import (
+    MAX_NESTING,
+    ScriptSyntaxError,
+    ScriptTooDeep,
+    UnsupportedScript,
+    parse_script,
+    simple_commands,
+)
 from batchprep.cmdline.shell import windows_commands
 
 # --- splitting ---------------------------------------------------------------------------------------
@@ -226,6 +233,75 @@ def test_what_the_reader_does_not_reason_about_is_said() -> None:
         parse_script("((i++)); echo $i")
 
 
+#: Scripts nested `n` levels deep, one for each way the reader nests: expansions in expansions, and
+#: commands in compound commands.
+DEEP = {
+    "$(": lambda n: "echo " + "$(echo " * n + "x" + ")" * n,
+    "${": lambda n: "echo " + "${x:-" * n + "x" + "}" * n,
+    "a=(": lambda n: "a=(" + "$(echo " * n + "x" + ")" * n + ")",
+    "( )": lambda n: "( " * n + "true" + " )" * n,
+    "{ }": lambda n: "{ " * n + "true; " + "}; " * n,
+    "if": lambda n: "if true; then " * n + "true; " + "fi; " * n,
+    "while": lambda n: "while true; do " * n + "true; " + "done; " * n,
+    "case": lambda n: "case x in x) " * n + "true" + " ;; esac" * n,
+    "function": lambda n: "f() " * n + "{ true; }",
+    "bash -c $(": lambda n: "echo " + "$(bash -c echo " * n + "x" + ")" * n,
+}
+#: Nested too, but read without nesting in the reader: a "..." in $(...) and a <(...) in $(...) are
+#: skipped as text.
+FLAT = {
+    '"$(': lambda n: 'echo "' + '$(echo "' * n + "x" + '")' * n + '"',
+    "<(": lambda n: "cat " + "<(cat " * n + "x" + ")" * n,
+}
+
+
+@pytest.mark.parametrize("kind", [*DEEP, *FLAT])
+@pytest.mark.parametrize("depth", [500, 5000])
+def test_no_script_exhausts_the_readers_stack(kind: str, depth: int) -> None:
+    script = {**DEEP, **FLAT}[kind](depth)
+    try:
+        parse_script(script)
+    except (ScriptTooDeep, ScriptSyntaxError):
+        pass
+
+
+@pytest.mark.parametrize("kind", list(DEEP))
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 500, 5000])
+def test_a_script_nested_too_deep_is_not_analysed_and_says_where(kind: str, depth: int) -> None:
+    script = DEEP[kind](depth)
+    with pytest.raises(ScriptTooDeep) as caught:
+        parse_script(script)
+    assert isinstance(caught.value, UnsupportedScript)  # what callers already stay silent on
+    assert str(caught.value) == (
+        f"nested more than {MAX_NESTING} levels deep ($(...), ( ), {{ }}, if...) at column "
+        f"{caught.value.position + 1}: not analysed"
+    )
+    assert 0 < caught.value.position < len(script)
+
+
+@pytest.mark.parametrize("kind", list(DEEP))
+def test_a_script_nested_as_deep_as_allowed_is_read(kind: str) -> None:
+    script = parse_script(DEEP[kind](MAX_NESTING - 2))  # (a function's body is one level more)
+    assert list(simple_commands(script.items))
+
+
+def test_the_deepest_script_read_leaves_room_on_the_stack() -> None:
+    # Read, and walked by every rule, from a caller already deep in its own stack.
+    from batchprep.lint import check
+
+    levels = MAX_NESTING - 2
+    inner = "mkdir data; echo " + "$(echo " * levels + "x" + ")" * levels
+    deepest = "/bin/bash -c '" + "( " * levels + inner + " )" * levels + "'"
+
+    def nested(frames: int) -> list[str]:
+        if frames:
+            return nested(frames - 1)
+        return [f.code or "" for f in check({"commandLine": deepest}).behaviour]
+
+    found = nested(sys.getrecursionlimit() // 3)
+    assert "BP304" in found and "BP109" not in found  # mkdir without -p, found at the bottom
+
+
 @pytest.mark.parametrize(
     ("script", "unhandled"),
     [
@@ -352,6 +428,13 @@ def test_the_built_line_is_readable() -> None:
         (["  "], {}, ValueError, "commands[0] is blank"),
         ([["x"]], {"shell": "cmd"}, ValueError, "shell must be a POSIX shell"),
         (["curl u | tar x"], {"shell": "/bin/sh"}, ValueError, "/bin/sh has no pipefail"),
+        (
+            ["echo " + "$(echo " * 60 + "x" + ")" * 60],
+            {"shell": "/bin/sh"},
+            ValueError,
+            "/bin/sh has no pipefail, and the commands cannot be read to find pipelines whose failure would go "
+            "unnoticed (nested more than 50 levels deep",
+        ),
     ],
 )
 def test_builder_errors(commands: object, kwargs: dict[str, str], error: type[Exception], message: str) -> None:

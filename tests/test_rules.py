@@ -196,6 +196,50 @@ def test_quoted_shell_syntax_outside_a_shell_is_silent(line: str) -> None:
     assert line_codes(line) == []
 
 
+def _deep(levels: int) -> str:
+    return "/bin/sh -c 'echo " + "$(echo " * levels + "x" + ")" * levels + "'"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        _deep(51),
+        _deep(5000),
+        "/bin/bash -c '" + "( " * 3000 + "true" + " )" * 3000 + "'",
+        "/bin/bash -c '" + "if true; then " * 2000 + "true; " + "fi; " * 2000 + "'",
+        "bash -c \"bash -c 'echo " + "$(echo " * 600 + "x" + ")" * 600 + "'\"",  # in a nested shell's script
+    ],
+    ids=["51 $(", "5000 $(", "3000 (", "2000 if", "nested shell"],
+)
+def test_a_script_nested_too_deep_is_said_not_analysed(line: str) -> None:
+    [finding] = [f for f in check({"commandLine": line, **QUIET_SETTINGS}).behaviour if f.code == "BP109"]
+    assert (finding.severity, finding.rule) == ("info", "script-too-deep")
+    assert re.fullmatch(
+        r"(sh|bash)'s script nests more than 50 levels deep \(\$\(\.\.\.\), \( \), \{ \}, if\.\.\.\) at column \d+ of "
+        r"the script: batchprep does not analyse it, so the behaviour rules say nothing about it",
+        finding.message,
+    )
+    assert finding.offset is not None and line[finding.offset] in "$(t"  # the construct one level too deep
+
+
+def test_a_script_nested_as_deep_as_the_reader_goes_is_analysed() -> None:
+    assert line_codes(_deep(50)) == []
+    assert "BP304" in codes({"commandLine": "/bin/sh -c '" + "( " * 40 + "mkdir data" + " )" * 40 + "'"})
+
+
+def test_check_survives_deep_scripts_from_the_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    task = tmp_path / "task.json"
+    task.write_text(json.dumps({"commandLine": _deep(5000), **QUIET_SETTINGS}), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "batchprep", "check", str(task)], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "checked 1 file: no problems, 1 info\n")
+    assert "[BP109 script-too-deep]" in done.stdout and "Traceback" not in done.stdout
+
+
 @pytest.mark.parametrize(
     ("settings", "fires"),
     [

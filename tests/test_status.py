@@ -104,6 +104,84 @@ def test_every_problem_of_a_page_is_reported_with_its_path() -> None:
     assert [(e.rule, e.path) for e in info.value.errors] == [("type", "/value")]
 
 
+#: What the service answers instead of a page when something is wrong (here, a job that does not exist).
+ERROR_RESPONSE = {
+    "odata.metadata": "https://acct.westeurope.batch.azure.com/$metadata#Microsoft.Azure.Batch.Protocol.Entities.Container.errors/@Element",
+    "code": "JobNotFound",
+    "message": {"lang": "en-US", "value": "The specified job does not exist.\nRequestId:5e3c\nTime:2026-01-31T12:00:00.0000000Z"},
+}
+
+
+@pytest.mark.parametrize(
+    ("document", "says"),
+    [
+        (ERROR_RESPONSE, "but an error response of the Batch service: JobNotFound: The specified job does not exist."),
+        ({"code": "AuthenticationFailed", "message": {"value": "see https://a/b?sv=1&sig=SECRET"}}, "AuthenticationFailed: see https://a/b?sv=1&sig=***"),
+        ({"commandLine": "/bin/true", "constraints": {}}, "but a task body (commandLine...): batchprep check reads those"),
+        ({"id": "j", "poolInfo": {"poolId": "p"}}, "but a job body (poolInfo, jobPreparationTask...)"),
+        (PAGE["value"][0], "but one entry of the list (one node's status); read_status_page(..., single=True) reads it"),
+        ({}, "it is an empty object"),
+        ({"value": None, "odata.nextLink": "x"}, "it has 'value', 'odata.nextLink'"),
+    ],
+)
+def test_an_object_that_is_no_page_is_refused_saying_what_it_looks_like(document: dict[str, Any], says: str) -> None:
+    for form in (document, json.dumps(document)):
+        with pytest.raises(bp.DeserializationError) as info:
+            read_status_page(form)
+        [problem] = info.value.errors
+        assert (problem.rule, problem.path) == ("required", "/value")
+        assert problem.message.startswith(
+            'is missing: this is not a List Preparation and Release Task Status page ({"value": [...]})'
+        )
+        assert says in problem.message
+        assert "SECRET" not in str(info.value)
+
+
+def test_an_empty_page_is_still_a_page() -> None:
+    for form in ({"value": []}, '{"value": []}', b'{"value": [], "odata.metadata": "x"}', "[]"):
+        page = read_status_page(form)
+        assert page.value == [] and page.next_link is None
+
+
+def test_json_text_holding_a_string_is_not_read_twice() -> None:
+    # The text of a JSON string whose content is a page: a string, not a page.
+    text = json.dumps(json.dumps({"value": [{"nodeId": "tvm-1"}]}))
+    for form in (text, text.encode()):
+        with pytest.raises(bp.DeserializationError) as info:
+            read_status_page(form)
+        assert [(e.rule, e.path, e.message) for e in info.value.errors] == [
+            ("type", "", "expected an object or an array, found a JSON string")
+        ]
+
+
+def test_one_entry_or_one_execution_information_reads_as_a_page_of_one_when_asked() -> None:
+    page = read_status_page(json.dumps(PAGE["value"][1]), single=True)
+    assert [e.node_id for e in page.value or []] == ["tvm-2"]
+    info = PAGE["value"][1]["jobPreparationTaskExecutionInfo"]
+    alone = read_status_page(info, single=True)
+    [entry] = alone.value or []
+    assert entry.node_id is None and entry.job_preparation_task_execution_info is not None
+    assert [(f.task, f.code) for f in failures([entry])] == [("preparation", "FailureExitCode")]
+    # Problems are reported at their places in the document given, not in the page made of it.
+    with pytest.raises(bp.DeserializationError) as problems:
+        read_status_page({**info, "retryCount": "3"}, single=True)
+    assert [(e.rule, e.path) for e in problems.value.errors] == [("type", "/retryCount")]
+    with pytest.raises(bp.DeserializationError) as problems:
+        read_status_page({**PAGE["value"][0], "nodeId": 5}, single=True)
+    assert [(e.rule, e.path) for e in problems.value.errors] == [("type", "/nodeId")]
+    # What is neither is still refused.
+    with pytest.raises(bp.DeserializationError, match="error response of the Batch service: JobNotFound"):
+        read_status_page(ERROR_RESPONSE, single=True)
+
+
+def test_the_pager_stops_at_an_error_response() -> None:
+    pages = {None: {"value": [{"nodeId": "a"}], "odata.nextLink": "p2"}, "p2": ERROR_RESPONSE}
+    read = iter_status(pages.__getitem__)
+    assert next(read).node_id == "a"
+    with pytest.raises(bp.DeserializationError, match="JobNotFound"):
+        next(read)
+
+
 @given(st.lists(status_entries(), max_size=5), st.booleans())
 def test_a_page_is_read_as_msrest_reads_its_entries(entries: list[bp.JobPreparationAndReleaseTaskExecutionInformation], more: bool) -> None:
     body = {"value": [e.serialize() for e in entries]}

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from batchprep._fields import field
-from batchprep.errors import DeserializationError
+from batchprep.errors import DeserializationError, ValidationError, excerpt
 from batchprep.model import Model
 from batchprep.models import (
     JobPreparationAndReleaseTaskExecutionInformation,
@@ -57,13 +57,20 @@ class StatusPage(Model):
     next_link: str | None = field("odata\\.nextLink", "str", default=None)
 
 
-def read_status_page(document: Any, *, content_type: str | None = None) -> StatusPage:
+def read_status_page(document: Any, *, content_type: str | None = None, single: bool = False) -> StatusPage:
     """Read one status list page, fast: a dict, its JSON text or bytes, or a bare JSON array of entries.
+
+    A JSON object without a ``value`` array is refused, whatever else it holds: an error response of
+    the service (``{"code": "JobNotFound", "message": {...}}``) read as a page would say that no task
+    failed anywhere.
 
     Args:
         document: The response body (``{"value": [...], "odata.nextLink": ...}``), or a list of entries
             (then the page has no next link).
         content_type: As in `batchprep.Model.deserialize` (JSON unless it says XML).
+        single: Also read one entry of the list (an object with ``nodeId``,
+            ``jobPreparationTaskExecutionInfo``...) or one node's bare ``JobPreparationTaskExecutionInformation``
+            (what ``batchprep run --format json`` prints) as a page of one entry.
 
     Returns:
         The page; properties it does not know (``odata.metadata``...) are in ``additional_properties``.
@@ -71,17 +78,37 @@ def read_status_page(document: Any, *, content_type: str | None = None) -> Statu
     Raises:
         DeserializationError: a value cannot be read; ``errors`` lists every one, with paths from the
             document's root (``/value/3/jobPreparationTaskExecutionInfo/startTime``, or ``/3/...``
-            for an array).
+            for an array). Also for a document that is no page (``/value`` is missing), saying what it
+            looks like.
     """
     if isinstance(document, (str, bytes, bytearray)) or hasattr(document, "read"):
         document = _parse(document, content_type)
+        if isinstance(document, str):  # JSON text holding a string: never read that string as JSON again
+            message = "expected an object or an array, found a JSON string"
+            found = ValidationError("type", "StatusPage", path="", message=message, expected="an object", found="string")
+            raise DeserializationError("cannot read StatusPage", [found])
+    if isinstance(document, dict) and document.get("value") is None:
+        kind = _kind(document)
+        if single and kind == "entry":
+            return _entries([document], "/value/0", "a status entry")
+        if single and kind == "execution":
+            inside = "/value/0/jobPreparationTaskExecutionInfo"
+            return _entries([{"jobPreparationTaskExecutionInfo": document}], inside, "an execution information")
+        message = _missing_value(document, kind, single)
+        missing = ValidationError("required", "StatusPage.value", path="/value", message=message)
+        raise DeserializationError("cannot read StatusPage", [missing])
     if not isinstance(document, list):
         return StatusPage.deserialize(document, content_type=content_type)
+    return _entries(document, "/value", "a list of status entries")
+
+
+def _entries(entries: list[Any], inside: str, what: str) -> StatusPage:
+    """A page of these entries; a problem's path is its place in the document, `inside` the page's."""
     try:
-        return StatusPage.deserialize({"value": document})
-    except DeserializationError as err:  # the paths of an array start at its items, not at /value
-        unwrapped = [e.with_path(e.path.removeprefix("/value")) for e in err.errors]
-        raise DeserializationError("cannot read a list of status entries", unwrapped) from None
+        return StatusPage.deserialize({"value": entries})
+    except DeserializationError as err:  # the paths of the document start at its items, not at /value
+        unwrapped = [e.with_path(e.path.removeprefix(inside)) for e in err.errors]
+        raise DeserializationError(f"cannot read {what}", unwrapped) from None
 
 
 def _parse(text: Any, content_type: str | None) -> Any:
@@ -89,6 +116,68 @@ def _parse(text: Any, content_type: str | None) -> Any:
     from batchprep.model import _unpack
 
     return _unpack(StatusPage, text, content_type)
+
+
+#: Keys that tell what a JSON object that is no page is (REST names).
+_ENTRY_KEYS = frozenset(
+    {"poolId", "nodeId", "nodeUrl", "jobPreparationTaskExecutionInfo", "jobReleaseTaskExecutionInfo"}
+)
+_EXECUTION_KEYS = frozenset({"startTime", "state", "taskRootDirectory", "retryCount", "lastRetryTime", "result"})
+_TASK_KEYS = frozenset({"commandLine", "resourceFiles", "environmentSettings", "constraints", "userIdentity"})
+_JOB_KEYS = frozenset({"poolInfo", "jobPreparationTask", "jobReleaseTask", "jobManagerTask", "jobSpecification"})
+
+
+def _kind(document: dict[Any, Any]) -> str:
+    """What an object without a ``value`` array is: ``error``, ``entry``, ``execution``, ``task``, ``job``, ``other``."""
+    keys = {key for key in document if isinstance(key, str)}
+    if "code" in keys and ("message" in keys or "odata.metadata" in keys):
+        return "error"
+    if keys & _ENTRY_KEYS:
+        return "entry"
+    if keys & _JOB_KEYS:
+        return "job"
+    if keys & _TASK_KEYS:
+        return "task"
+    if keys & _EXECUTION_KEYS:
+        return "execution"
+    return "other"
+
+
+def _missing_value(document: dict[Any, Any], kind: str, single: bool) -> str:
+    """Why a JSON object is no status list page, saying what it looks like."""
+    head = "is missing: this is not a List Preparation and Release Task Status page ({\"value\": [...]})"
+    if kind == "error":
+        return f"{head} but an error response of the Batch service: {_error_text(document)}"
+    if kind in ("entry", "execution"):
+        what = (
+            "one entry of the list (one node's status)"
+            if kind == "entry"
+            else "one task's execution information (what batchprep run --format json prints)"
+        )
+        hint = "" if single else "; read_status_page(..., single=True) reads it as a page of one entry"
+        return f"{head} but {what}{hint}"
+    if kind == "job":
+        return f"{head} but a job body (poolInfo, jobPreparationTask...): batchprep check reads those"
+    if kind == "task":
+        return f"{head} but a task body (commandLine...): batchprep check reads those"
+    keys = [excerpt(str(key)) for key in list(document)[:5]]
+    shown = ", ".join(keys) + (", ..." if len(document) > 5 else "")
+    return f"{head}; it has {shown}" if keys else f"{head}; it is an empty object"
+
+
+def _error_text(document: dict[Any, Any]) -> str:
+    """``code: message`` of an error response: the message's first line (the rest is the request's ID and
+    time), SAS signatures masked."""
+    from batchprep.redact import mask_sas_signature
+
+    code = document.get("code")
+    message = document.get("message")
+    if isinstance(message, dict):  # the Batch service: {"lang": "en-US", "value": "..."}
+        message = message.get("value")
+    text = str(code) if code is not None else "(no code)"
+    if isinstance(message, str) and message.strip():
+        text += ": " + message.strip().splitlines()[0]
+    return mask_sas_signature(text)
 
 
 def iter_status_pages(fetch: Callable[[str | None], Fetched]) -> Iterator[StatusPage]:

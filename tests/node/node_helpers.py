@@ -16,9 +16,9 @@ ADMIN = {"autoUser": {"scope": "pool", "elevationLevel": "admin"}}
 
 
 def run_cli(
-    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 120, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m batchprep ARGS` from the repository root, as a user runs it."""
+    """`python -m batchprep ARGS` from the repository root, as a user runs it (`input`: its stdin)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "BATCHPREP_AUTO_STORAGE")}
     environment.update(env or {})
     return subprocess.run(
@@ -29,6 +29,7 @@ def run_cli(
         text=True,
         timeout=timeout,
         check=False,
+        input=input,
     )
 
 

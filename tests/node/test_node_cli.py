@@ -116,7 +116,7 @@ def test_a_release_task_needs_a_preparation_task(files_dir: Path, node_dir: Path
     ("args", "message"),
     [
         ([], "give --job-id: the task file is not a Job - Add body with an 'id'"),
-        (["--job-id", "has space"], "Invalid value for '--job-id': at most 64 letters"),
+        (["--job-id", "has space"], "Invalid value for '--job-id': 'has space' is not a Batch ID: letters A-Z"),
         (["--job-id", "j", "--reboot", "--reimage"], "give --reboot or --reimage, not both"),
         (["--job-id", "j", "--release"], "--release needs a Job - Add body with a jobReleaseTask"),
     ],
@@ -173,6 +173,39 @@ def test_the_environment_is_a_nodes_not_yours(files_dir: Path, node_dir: Path) -
     assert "AZ_BATCH_JOB_PREP_DIR" not in env and "AZ_BATCH_JOB_PREP_WORKING_DIR" not in env
 
 
+@pytest.mark.parametrize(
+    ("pool_info", "args", "pool"),
+    [
+        ({"poolId": "genomics"}, [], "genomics"),
+        ({"poolId": "genomics"}, ["--pool-id", "mine"], "mine"),
+        ({"poolId": "genomics"}, ["--pool-id", "local-pool"], "local-pool"),  # given, though it is the default
+        ({"autoPoolSpecification": {"poolLifetimeOption": "job"}}, [], "local-pool"),  # the service names it
+        (None, [], "local-pool"),
+    ],
+)
+def test_the_pool_is_the_jobs_unless_the_option_says_otherwise(
+    files_dir: Path, node_dir: Path, pool_info: dict[str, Any] | None, args: list[str], pool: str
+) -> None:
+    body: dict[str, Any] = {"id": "j", "jobPreparationTask": {"commandLine": ENV_DUMP}}
+    if pool_info is not None:
+        body["poolInfo"] = pool_info
+    job = write_json(files_dir / "job.json", body)
+    done = run_cli("run", job, "--node-dir", node_dir, "--node-id", "n1", "--format", "json", *args)
+    assert done.returncode == 0, done.stderr
+    assert env_of(prep_dir(node_dir, "j") / "wd" / "env.txt")["AZ_BATCH_POOL_ID"] == pool
+    assert json.loads(done.stdout)["taskRootDirectoryUrl"].startswith(
+        f"https://local.local.batch.azure.com/pools/{pool}/nodes/n1/files/"
+    )
+
+
+def test_a_pool_id_the_service_refuses_is_a_problem_of_the_file(files_dir: Path, node_dir: Path) -> None:
+    job = write_json(files_dir / "job.json", {"id": "j", "poolInfo": {"poolId": "a/b"}, "jobPreparationTask": {"commandLine": "true"}})
+    done = run_cli("run", job, "--node-dir", node_dir)
+    assert done.returncode == 1
+    assert f"{job}:1:26: /poolInfo/poolId: is not a Batch ID: letters A-Z and a-z" in done.stderr
+    assert not node_dir.exists()
+
+
 def test_inherit_env_brings_yours_in(files_dir: Path, node_dir: Path) -> None:
     task = write_json(files_dir / "task.json", {"commandLine": ENV_DUMP})
     done = run_node(task, node_dir, "--inherit-env", env={"MY_DEV_VAR": "here"}, job="j")
@@ -214,6 +247,28 @@ def test_json_is_the_rest_body_of_the_execution_information(files_dir: Path, nod
     # The same body comes back when the node does not run it again.
     again = run_node(task, node_dir, "--format", "json", "--node-id", "n1", job="j")
     assert (again.returncode, json.loads(again.stdout)) == (1, info)
+
+
+def test_what_run_prints_as_json_is_read_by_status(files_dir: Path, node_dir: Path) -> None:
+    job = write_json(
+        files_dir / "job.json",
+        {
+            "id": "j",
+            "poolInfo": {"poolId": "p"},
+            "jobPreparationTask": {"commandLine": "/bin/sh -c 'exit 4'"},
+            "jobReleaseTask": {"commandLine": "/bin/true"},
+        },
+    )
+    alone = run_cli("run", job, "--node-dir", node_dir, "--format", "json", "--node-id", "n1")
+    read = run_cli("status", "-", input=alone.stdout)
+    assert read.returncode == 1, read.stderr
+    assert read.stdout.splitlines()[1].split()[:5] == ["-", "completed", "failure", "4", "0"]  # no node ID in it
+    assert read.stderr == "1 node: 1 with a failed task\n"
+    with_release = run_cli("run", job, "--node-dir", node_dir, "--format", "json", "--node-id", "n1", "--release")
+    read = run_cli("status", "-", input=with_release.stdout)
+    assert read.returncode == 1, read.stderr
+    row = read.stdout.splitlines()[1].split()
+    assert row[:5] + row[6:] == ["n1", "completed", "failure", "4", "0", "completed", "success"]
 
 
 def test_the_human_summary(files_dir: Path, node_dir: Path) -> None:
@@ -291,12 +346,51 @@ def test_check_idempotent_fails_when_the_rerun_fails(files_dir: Path, node_dir: 
     assert "run again on the same node, the preparation task failed" in done.stdout
 
 
+def test_check_idempotent_labels_each_run_with_its_own_result_and_output(files_dir: Path, node_dir: Path) -> None:
+    # Succeeds the first time, fails the second: each run must be reported as what it was.
+    line = "/bin/sh -c 'test -e $AZ_BATCH_NODE_SHARED_DIR/once && { echo second; exit 3; }; touch $AZ_BATCH_NODE_SHARED_DIR/once; echo first'"
+    task = write_json(files_dir / "task.json", {"commandLine": line})
+    done = run_node(task, node_dir, "--check-idempotent", job="j")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    prep = prep_dir(node_dir, "j")
+    assert lines[0] == "first run: preparation task 'jobpreparation' of job 'j': completed, success"
+    assert re.fullmatch(r"  exit code 0, 0 retries, \d+ ms", lines[1])
+    assert lines[2] == f"  output: {prep}/stdout.1.txt (and stderr.1.txt beside it)"
+    assert lines[3] == "second run, as after a reboot: preparation task 'jobpreparation' of job 'j': completed, failure"
+    assert re.fullmatch(r"  exit code 3, 0 retries, \d+ ms", lines[4])
+    assert lines[5].startswith("  failure: FailureExitCode (usererror): ")
+    assert lines[6] == f"  output: {prep}/stdout.txt (and stderr.txt beside it)"
+    assert lines[7] == "run again on the same node, the preparation task failed"
+    assert ((prep / "stdout.1.txt").read_text(), (prep / "stdout.txt").read_text()) == ("first\n", "second\n")
+    # The JSON body is the node's latest run, as the service would report it.
+    again = run_node(task, node_dir, "--check-idempotent", "--reimage", "--format", "json", job="j")
+    assert json.loads(again.stdout)["exitCode"] == 3
+    said = again.stderr.splitlines()
+    assert said.index("first run: preparation task 'jobpreparation' of job 'j': completed, success") < said.index(
+        "second run, as after a reboot: preparation task 'jobpreparation' of job 'j': completed, failure"
+    )
+
+
+def test_check_idempotent_shows_only_the_first_run_when_it_failed(files_dir: Path, node_dir: Path) -> None:
+    task = write_json(files_dir / "task.json", {"commandLine": "/bin/sh -c 'exit 5'"})
+    done = run_node(task, node_dir, "--check-idempotent", job="j")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0] == "first run: preparation task 'jobpreparation' of job 'j': completed, failure"
+    assert lines[-1] == "the first run failed: fix it before checking that it can run again"
+    assert not any(line.startswith("second run") for line in lines)
+
+
 def test_interrupt_after_kills_the_first_run_and_reruns(files_dir: Path, node_dir: Path) -> None:
     line = "/bin/sh -c 'test -e started && exit 0; touch started; sleep 20'"
     task = write_json(files_dir / "task.json", {"commandLine": line})
     done = run_node(task, node_dir, "--interrupt-after", "0.5", job="j")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the first run was interrupted part-way, as by a reboot, and the node ran the task again" in done.stdout
+    lines = done.stdout.splitlines()
+    assert lines[0] == "first run, interrupted as by a reboot: preparation task 'jobpreparation' of job 'j': running"
+    assert "second run, as after a reboot: preparation task 'jobpreparation' of job 'j': completed, success" in lines
 
 
 def test_task_runs_after_the_preparation_with_its_directories(files_dir: Path, node_dir: Path) -> None:

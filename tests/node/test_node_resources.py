@@ -12,7 +12,7 @@ import pytest
 from node_helpers import ADMIN, run_node, write_json
 
 from batchprep import AutoUserSpecification, JobPreparationTask, ResourceFile, UserIdentity
-from batchprep.node import DownloadOptions, Node, NodeError, RunOptions
+from batchprep.node import DownloadOptions, Node, NodeError, RunOptions, TaskCheckError, resources
 
 #: Writes a marker, so a test can tell whether the command ran after the downloads.
 MARK = "/bin/sh -c 'touch ran'"
@@ -194,15 +194,23 @@ def test_a_blob_name_that_climbs_out_is_refused(node_dir: Path, azurite: Any) ->
 
 
 def test_a_file_path_that_climbs_out_is_refused_even_unchecked(node_dir: Path, http: Any) -> None:
-    # batchprep check refuses it first; the stage refuses it on its own too (a model built in Python).
+    # The check refuses it first, also for a model built in Python; the stage refuses it on its own too.
+    climbing = ResourceFile(http_url=http.add("/x", b"x"), file_path="sub/../../outside")
     task = JobPreparationTask(
         command_line=MARK,
-        resource_files=[ResourceFile(http_url=http.add("/x", b"x"), file_path="sub/../../outside")],
+        resource_files=[climbing],
         user_identity=UserIdentity(auto_user=AutoUserSpecification(elevation_level="admin")),
     )
-    result = Node(node_dir).prepare(task, "job")
-    assert result.info["failureInfo"]["code"] == "ResourceFileCreateFailed"
-    assert not (result.directories.task / "outside").exists()
+    with pytest.raises(TaskCheckError) as checked:
+        Node(node_dir).prepare(task, "job")
+    assert [(e.path, e.rule) for e in checked.value.errors] == [("/resourceFiles/0/filePath", "relative_path")]
+    assert not node_dir.exists()
+    working = node_dir / "wd"
+    working.mkdir(parents=True)
+    with pytest.raises(resources.ResourceFailure) as refused:
+        resources.download_all([climbing], working, DownloadOptions())
+    assert refused.value.code == "ResourceFileCreateFailed"
+    assert not (node_dir / "outside").exists() and not (node_dir.parent / "outside").exists()
 
 
 @pytest.mark.parametrize("kind", ["connection string", "account SAS"])

@@ -8,13 +8,13 @@ REST body of the execution information, alone on stdout).
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from batchprep.cli._app import (
     EXIT_UNREADABLE,
@@ -33,9 +33,6 @@ from batchprep.lint.document import Unparsable, parse_text
 
 if TYPE_CHECKING:  # imported when the command runs: the other commands do not pay for the node
     from batchprep.node import IdempotenceReport, JobDocument, TaskResult
-
-_JOB_ID = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
-
 
 def _load(file: str) -> JobDocument:
     """Read and check the task file; print its findings; exit 1 on a problem, 2 if it cannot be read."""
@@ -114,12 +111,17 @@ def _follow(to_stderr: bool, progress: _Progress | None) -> Any:
 _KINDS = {"preparation": "preparation task", "release": "release task", "task": "task"}
 
 
-def _summary(result: TaskResult, job_id: str) -> list[str]:
-    """The human summary of one task: state and result, exit code and retries, duration, files, failure."""
+def _summary(result: TaskResult, job_id: str, run: str = "") -> list[str]:
+    """The human summary of one task: state and result, exit code and retries, duration, files, failure.
+
+    `run` says which run it was (`first run`...), when the task ran more than once.
+    """
     info = result.info
     outcome = info["state"] + (f", {info['result']}" if "result" in info else "")
     colour = "green" if result.succeeded else "red" if info.get("result") == "failure" else "yellow"
     head = f"{_KINDS[result.kind]} {result.task_id!r} of job {job_id!r}: {click.style(outcome, fg=colour, bold=True)}"
+    if run:
+        head = f"{run}: {head}"
     if not result.ran:
         head += " (remembered by the node, not run now)"
     facts = []
@@ -144,17 +146,21 @@ def _summary(result: TaskResult, job_id: str) -> list[str]:
     if "containerInfo" in info:
         container = info["containerInfo"]
         lines.append(f"  container: {container.get('containerId', '?')} {container.get('state', '')}".rstrip())
-    if result.directories.stdout.exists():
-        lines.append(f"  output: {result.directories.stdout} (and stderr.txt beside it)")
+    if result.output.exists():
+        stderr = result.output.name.replace("stdout", "stderr", 1)
+        lines.append(f"  output: {result.output} (and {stderr} beside it)")
     return lines
 
 
-def _idempotence(found: IdempotenceReport) -> list[str]:
-    lines = []
-    if found.interrupted:
-        lines.append("the first run was interrupted part-way, as by a reboot, and the node ran the task again")
+def _idempotence(found: IdempotenceReport, job_id: str) -> list[str]:
+    """Both runs, each under its name, then the verdict and what the second run changed."""
+    first = "first run, interrupted as by a reboot" if found.interrupted else "first run"
+    lines = _summary(found.first, job_id, first)
     if found.second is None:
         return [*lines, click.style("the first run failed: fix it before checking that it can run again", fg="red")]
+    lines += _summary(found.second, job_id, "second run, as after a reboot")
+    if found.interrupted:
+        lines.append("the first run was interrupted part-way, as by a reboot, and the node ran the task again")
     verdict = "succeeded" if found.second.succeeded else "failed"
     lines.append(
         click.style(
@@ -254,7 +260,12 @@ def _idempotence(found: IdempotenceReport) -> list[str]:
 )
 @click.option("--account-name", default="local", show_default=True, help="AZ_BATCH_ACCOUNT_NAME.")
 @click.option("--account-url", help="AZ_BATCH_ACCOUNT_URL [default: https://ACCOUNT_NAME.local.batch.azure.com/].")
-@click.option("--pool-id", default="local-pool", show_default=True, help="AZ_BATCH_POOL_ID.")
+@click.option(
+    "--pool-id",
+    default="local-pool",
+    show_default=True,
+    help="AZ_BATCH_POOL_ID; by default the poolInfo.poolId of a Job - Add body, if it has one.",
+)
 @click.option("--node-id", help="AZ_BATCH_NODE_ID [default: tvmps_<digest of --node-dir>_d].")
 @click.option("--spot", is_flag=True, help="A spot (low-priority) node: AZ_BATCH_NODE_IS_DEDICATED=false.")
 @click.pass_context
@@ -309,17 +320,29 @@ def run(
     Exit codes: 0 the tasks succeeded, 1 the file has problems or a task failed (or failed to run
     again), 2 a usage error, or the node or this machine cannot run the task.
     """
-    from batchprep.node import DownloadOptions, Node, NodeError, NodeSettings, RunOptions
+    from batchprep.node import DownloadOptions, Node, NodeError, NodeSettings, RunOptions, TaskCheckError
     from batchprep.node import report as node_report
+    from batchprep.node.layout import check_id
 
     if reboot and reimage:
         raise click.UsageError("give --reboot or --reimage, not both")
-    document = _load(task_file)
+    document = _load(task_file)  # IDs in the file are checked there: problems of the file
+    for option, value in (("--job-id", job_id), ("--pool-id", pool_id), ("--task-id", task_id)):
+        try:
+            if value is not None:
+                check_id(value, "")
+        except ValueError as err:
+            raise click.BadParameter(str(err).lstrip(), param_hint=f"'{option}'") from None
+    if task_command is not None:
+        from batchprep.node.job import command_line_problems
+
+        for problem in command_line_problems(task_command, ""):
+            raise click.BadParameter(problem.message, param_hint="'--task'")
     job_id = job_id or document.job_id
     if not job_id:
         raise click.UsageError("give --job-id: the task file is not a Job - Add body with an 'id'")
-    if not _JOB_ID.match(job_id):
-        raise click.BadParameter("at most 64 letters A-Z and a-z, digits, '-' and '_'", param_hint="'--job-id'")
+    if document.pool_id is not None and ctx.get_parameter_source("pool_id") is ParameterSource.DEFAULT:
+        pool_id = document.pool_id  # the job's own pool (poolInfo.poolId), unless --pool-id says otherwise
     if release and document.release is None:
         raise click.UsageError("--release needs a Job - Add body with a jobReleaseTask")
 
@@ -344,8 +367,8 @@ def run(
                 options.notify(note)  # type: ignore[misc]
         if check_idempotent or interrupt_after is not None:
             checked = node.check_idempotent(document, job_id, interrupt_after=interrupt_after)
-            preparation = checked.second or checked.first
-            for line in _summary(preparation, job_id) + _idempotence(checked):
+            preparation = checked.second or checked.first  # the latest run: what the node reports
+            for line in _idempotence(checked, job_id):
                 say(line)
             failed = not checked.ok
         else:
@@ -370,6 +393,12 @@ def run(
     except NodeError as err:
         click.secho(f"Error: {err}", err=True, fg="red")
         ctx.exit(EXIT_UNREADABLE)
+        return
+    except TaskCheckError as err:  # the file's check found these first; this is the node's own guard
+        for problem in err.errors:
+            click.echo(f"{task_file}: {problem}", err=True)
+        click.secho(f"{task_file}: {plural(len(err.errors), 'problem')}: nothing was run", err=True, fg="red")
+        ctx.exit(1)
         return
     except KeyboardInterrupt:
         click.secho(

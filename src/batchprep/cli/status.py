@@ -35,7 +35,10 @@ def status(ctx: click.Context, files: tuple[str, ...], output: str, quiet: bool)
 
     Each FILE (- reads stdin) is a saved response of List Preparation and Release Task Status
     (GET {account}/jobs/{job}/jobpreparationandreleasetaskstatus, {"value": [...]}), or a JSON array of
-    its entries; several FILEs are the pages of one list. One line per node shows the preparation
+    its entries, or one entry (one node's, as batchprep run --release --format json prints it) or one
+    node's JobPreparationTaskExecutionInformation (as batchprep run --format json prints it); several
+    FILEs are the pages of one list. Any other JSON object, such as an error response of the service,
+    is refused (exit 2). One line per node shows the preparation
     task's state, result, exit code, retries and how long it took, and the release task's state and
     result; then each failed task with its category, code, message and details. A failed preparation
     task is easy to miss: the job's tasks just stay active.
@@ -46,13 +49,14 @@ def status(ctx: click.Context, files: tuple[str, ...], output: str, quiet: bool)
       batchprep status --format json page-1.json page-2.json
       curl -s -H "Authorization: Bearer $TOKEN" "$ACCOUNT/jobs/job-1/jobpreparationandreleasetaskstatus?api-version=2024-07-01.20.0" | batchprep status -
 
-    Exit codes: 0 no task failed, 1 a task failed on some node, 2 a file cannot be read.
+    Exit codes: 0 no task failed, 1 a task failed on some node, 2 a file cannot be read or is not a
+    status list.
     """
     entries: list[Entry] = []
     next_link = None
     for file in files:
         try:
-            page = read_status_page(read_bytes(file))
+            page = read_status_page(read_bytes(file), single=True)
         except Unreadable as err:
             err.show()
             ctx.exit(EXIT_UNREADABLE)

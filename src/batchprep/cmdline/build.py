@@ -82,7 +82,13 @@ def shell_command(commands: Sequence[Command], *, shell: str = "/bin/bash", stri
     newline = any("\n" in p or "#" in p or p.rstrip().endswith("&") for p in parts)
     script = ("\n" if newline else "; ").join(parts)
     if strict and not pipefail:
-        masked = masked_pipelines(parse_script(script).items, Options(errexit=True))
+        try:
+            masked = masked_pipelines(parse_script(script).items, Options(errexit=True))
+        except UnsupportedScript as err:  # (( )), or nested too deep: what cannot be read cannot be vouched for
+            raise ValueError(
+                f"{shell} has no pipefail, and the commands cannot be read to find pipelines whose failure would "
+                f"go unnoticed ({err}); use shell='/bin/bash', or pass strict=False"
+            ) from None
         if masked:
             raise ValueError(
                 f"{shell} has no pipefail: a failure before the last '|' of a pipeline would go unnoticed; "

@@ -5,7 +5,9 @@ It reads the structure the linter reasons about — simple commands, pipelines, 
 and keeps for each word how it was quoted. What it cannot read with certainty (arithmetic commands
 `(( ))`, unbalanced quotes or brackets) raises `ScriptSyntaxError` or `UnsupportedScript`, and rules
 then stay silent: a wrong guess would be a false warning. Expansions (`$VAR`, `$(...)`, backquotes)
-are kept as they are written, never evaluated; a word holding one is marked `dynamic`.
+are kept as they are written, never evaluated; a word holding one is marked `dynamic`. A script
+nested more than `MAX_NESTING` levels deep (`$(` in `$(`..., or `(`, `{`, `if` in one another) is
+not analysed either: `ScriptTooDeep` says where, instead of the reader exhausting Python's stack.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from batchprep.cmdline.split import Part, Quoting, Word, where
 
 __all__ = [
+    "MAX_NESTING",
     "AndOr",
     "Command",
     "Compound",
@@ -25,6 +28,7 @@ __all__ = [
     "Redirect",
     "Script",
     "ScriptSyntaxError",
+    "ScriptTooDeep",
     "ShellWord",
     "Simple",
     "UnsupportedScript",
@@ -43,6 +47,11 @@ _WORD_END = frozenset(" \t\n;&|<>()")
 _RESERVED = frozenset({"if", "then", "elif", "else", "fi", "do", "done", "case", "esac", "while", "until", "for"})
 _RESERVED |= frozenset({"in", "{", "}", "!", "select", "function", "[[", "]]"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
+#: How deep the reader follows nested constructs: expansions in expansions (`$(`, `${`, `<(`), and
+#: commands in compound commands (`(`, `{`, `if`, `while`, `case`, functions). Far more than a
+#: script written by hand holds, and far less than would exhaust Python's stack (each level costs the
+#: reader, and the rules that walk what it read, a few frames).
+MAX_NESTING = 50
 
 
 class ScriptSyntaxError(ValueError):
@@ -59,6 +68,21 @@ class ScriptSyntaxError(ValueError):
 
 class UnsupportedScript(ValueError):
     """The script uses syntax this reader does not reason about; rules about its structure stay silent."""
+
+
+class ScriptTooDeep(UnsupportedScript):
+    """The script nests constructs more than `MAX_NESTING` levels deep: it is not analysed.
+
+    Attributes:
+        position: The 0-based index in the script of the construct one level too deep.
+    """
+
+    def __init__(self, script: str, position: int) -> None:
+        self.position = position
+        super().__init__(
+            f"nested more than {MAX_NESTING} levels deep ($(...), ( ), {{ }}, if...) at {where(script, position)}: "
+            "not analysed"
+        )
 
 
 @dataclass(frozen=True)
@@ -388,18 +412,21 @@ def _closing(s: str, i: int, quote: str, opening: int, what: str) -> int:
     raise ScriptSyntaxError(s, opening, f"{what} that is never closed")
 
 
-def _skip_expansion(s: str, i: int) -> int:
-    """The index after the expansion starting at `i` (`$NAME`, `${...}`, `$(...)`, `` `...` ``, `<(...)`)."""
+def _skip_expansion(s: str, i: int, nesting: int = 0) -> int:
+    """The index after the expansion starting at `i` (`$NAME`, `${...}`, `$(...)`, `` `...` ``, `<(...)`).
+
+    `nesting` counts the expansions it is in; past `MAX_NESTING` it raises `ScriptTooDeep`.
+    """
     c = s[i]
     if c == "`":
         return _closing(s, i + 1, "`", i, "a backquote (`)")
-    if c in "<>":
-        return _skip_balanced(s, i + 1, "(", ")")
     nxt = s[i + 1 : i + 2]
-    if nxt == "(":
-        return _skip_balanced(s, i + 1, "(", ")")
-    if nxt == "{":
-        return _skip_balanced(s, i + 1, "{", "}")
+    if c in "<>" or nxt in ("(", "{"):
+        if nesting >= MAX_NESTING:
+            raise ScriptTooDeep(s, i)
+        if c in "<>" or nxt == "(":
+            return _skip_balanced(s, i + 1, "(", ")", nesting + 1)
+        return _skip_balanced(s, i + 1, "{", "}", nesting + 1)
     if nxt and (nxt.isalnum() or nxt == "_"):
         k = i + 1
         if nxt.isdigit():
@@ -412,8 +439,9 @@ def _skip_expansion(s: str, i: int) -> int:
     return i + 1
 
 
-def _skip_balanced(s: str, i: int, opening: str, closing: str) -> int:
-    """The index after the `closing` that matches the `opening` at `i`, skipping quoted text."""
+def _skip_balanced(s: str, i: int, opening: str, closing: str, nesting: int = 0) -> int:
+    """The index after the `closing` that matches the `opening` at `i`, skipping quoted text (`nesting`:
+    the expansions it is in)."""
     depth, k = 0, i
     while k < len(s):
         c = s[k]
@@ -433,7 +461,7 @@ def _skip_balanced(s: str, i: int, opening: str, closing: str) -> int:
             k += 1
             continue
         if c == "$" and s.startswith(("(", "{"), k + 1):
-            k = _skip_expansion(s, k)
+            k = _skip_expansion(s, k, nesting)
             continue
         if c == opening:
             depth += 1
@@ -450,6 +478,7 @@ class _Parser:
         self.script = script
         self.tokens = tokens
         self.at = 0
+        self.depth = 0  # the commands being read, one inside another
 
     # --- looking at tokens ---
 
@@ -534,9 +563,19 @@ class _Parser:
         return Pipeline(commands, negated, pipes, start, commands[-1].end)
 
     def command(self) -> Command:
+        """A command; every way the grammar nests (groups, compound commands, functions) comes back here."""
         token = self.peek()
         if token is None:
             raise ScriptSyntaxError(self.script, len(self.script), "a command is missing at the end")
+        if self.depth >= MAX_NESTING:
+            raise ScriptTooDeep(self.script, token.start)
+        self.depth += 1
+        try:
+            return self._command(token)
+        finally:
+            self.depth -= 1
+
+    def _command(self, token: Token) -> Command:
         word = self.reserved(token)
         if self.is_op(token, "("):
             second = self.peek(1)

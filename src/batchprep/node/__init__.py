@@ -35,7 +35,7 @@ Examples:
 """
 
 from batchprep.node.agent import IdempotenceReport, Node, NodeError, RunOptions, TaskResult
-from batchprep.node.job import JobDocument, JobReport, ReleaseTask, check_job_document
+from batchprep.node.job import JobDocument, JobReport, ReleaseTask, TaskCheckError, check_document, check_job_document
 from batchprep.node.layout import NodeLayout, NodeSettings, TaskDirectories
 from batchprep.node.resources import DownloadOptions
 
@@ -50,7 +50,9 @@ __all__ = [
     "NodeSettings",
     "ReleaseTask",
     "RunOptions",
+    "TaskCheckError",
     "TaskDirectories",
     "TaskResult",
+    "check_document",
     "check_job_document",
 ]

@@ -21,12 +21,20 @@ from batchprep.models import EnvironmentSetting, JobPreparationTask, ResourceFil
 from batchprep.node import containers, identity, process, report, resources, state
 from batchprep.node._records import Record
 from batchprep.node.changes import Changes, snapshot
-from batchprep.node.job import JobDocument, ReleaseTask
+from batchprep.node.job import (
+    JobDocument,
+    ReleaseTask,
+    TaskCheckError,
+    as_document,
+    check_document,
+    command_line_problems,
+)
 from batchprep.node.layout import (
     DEFAULT_PREPARATION_ID,
     NodeLayout,
     NodeSettings,
     TaskDirectories,
+    check_id,
     make_directory,
     task_environment,
 )
@@ -101,6 +109,9 @@ class TaskResult(Record):
         downloads: The resource files that arrived.
         notes: What the node said about the run (reruns, what is not emulated...).
         capped: Whether unlimited retries were stopped at the cap.
+        output: The file with its last attempt's standard output (its standard error is beside it,
+            named alike): `directories.stdout`, unless a later run of the task kept it under the
+            attempt's number (`stdout.1.txt`), as the second run of `check_idempotent` does.
     """
 
     kind: str
@@ -112,8 +123,20 @@ class TaskResult(Record):
     downloads: list[resources.Downloaded]
     notes: list[str]
     capped: bool
+    output: Path
 
-    __slots__ = ("attempts", "capped", "directories", "downloads", "info", "kind", "notes", "ran", "task_id")
+    __slots__ = (
+        "attempts",
+        "capped",
+        "directories",
+        "downloads",
+        "info",
+        "kind",
+        "notes",
+        "output",
+        "ran",
+        "task_id",
+    )
 
     def __init__(
         self,
@@ -126,6 +149,7 @@ class TaskResult(Record):
         downloads: list[resources.Downloaded] | None = None,
         notes: list[str] | None = None,
         capped: bool = False,
+        output: Path | None = None,
     ) -> None:
         self.kind = kind
         self.task_id = task_id
@@ -136,6 +160,7 @@ class TaskResult(Record):
         self.downloads = [] if downloads is None else downloads
         self.notes = [] if notes is None else notes
         self.capped = capped
+        self.output = directories.stdout if output is None else output
 
     @property
     def succeeded(self) -> bool:
@@ -245,7 +270,17 @@ class _Spec(Record):
 
 
 def _document(job: JobDocument | JobPreparationTask) -> JobDocument:
-    return job if isinstance(job, JobDocument) else JobDocument(job)
+    """The task file, checked as `batchprep run` checks one, before anything touches the node.
+
+    Raises:
+        TypeError: `job` is not a task or a `JobDocument`.
+        TaskCheckError: The task has problems; `errors` lists them.
+    """
+    document = as_document(job)
+    problems = check_document(document)
+    if problems:
+        raise TaskCheckError("the task cannot run: nothing was run", problems)
+    return document
 
 
 def _digest(task: JobPreparationTask) -> str:
@@ -347,6 +382,7 @@ class Node:
 
     def record(self, job_id: str) -> dict[str, Any] | None:
         """The preparation task's execution information as this node remembers it, if it ever ran."""
+        check_id(job_id, "job_id")
         with self._state() as node:
             found = node.record(job_id, "preparation")
             return found.info if found is not None else None
@@ -368,14 +404,21 @@ class Node:
         false (docs/local-node.md has the table).
 
         Args:
-            job: The checked task file, or a preparation task alone.
-            job_id: The job's ID.
+            job: The task file read by `check_job_document`, or a preparation task alone: a
+                `batchprep.JobPreparationTask` (`JobPreparationTask.deserialize(body)` reads a REST body).
+                It is checked as `batchprep run` checks a file before anything touches the node.
+            job_id: The job's ID: letters, digits, hyphens and underscores, at most 64 characters, as
+                the Batch service requires (it names the job's directory on the node).
             rerun: Run it again whatever the node remembers (as a recovery retry would).
             interrupt_after: Kill it after this many seconds, as a reboot would; it stays not completed.
 
         Raises:
+            TypeError: `job` is neither a task nor a `JobDocument` (a dict, say), or `job_id` is no string.
+            ValueError: `job_id` breaks the service's rule for IDs.
+            TaskCheckError: The task has problems (a `ValueError`; `errors` lists them): nothing ran.
             NodeError: The node or this machine cannot run it (exit 2).
         """
+        check_id(job_id, "job_id")
         document = _document(job)
         task = document.preparation
         task_id = task.id or DEFAULT_PREPARATION_ID
@@ -451,10 +494,17 @@ class Node:
         settings, and runs as a non-admin auto-user in a fresh directory.
 
         Raises:
+            TypeError, ValueError, TaskCheckError: As `prepare` raises them; also for a `task_id` that
+                breaks the service's rule for IDs, or a command line that cannot run.
             NodeError: The preparation task never ran here, or failed with `waitForSuccess` (Batch
                 would not schedule the task on this node).
         """
+        check_id(job_id, "job_id")
+        check_id(task_id, "task_id")
         document = _document(job)
+        problems = command_line_problems(command_line)
+        if problems:
+            raise TaskCheckError("the task cannot run: nothing was run", problems)
         prep_id = document.preparation.id or DEFAULT_PREPARATION_ID
         with self._state() as node:
             known = node.record(job_id, "preparation")
@@ -487,9 +537,12 @@ class Node:
         """Run the job's release task on this node at job end; then the job has ended here.
 
         Raises:
+            TypeError, ValueError, TaskCheckError: As `prepare` raises them.
             NodeError: The job has no release task, its preparation task never ran on this node (Batch
                 runs the release task only where it did), or the job has ended here already.
         """
+        check_id(job_id, "job_id")
+        job = _document(job)
         if job.release is None:
             raise NodeError("the task file has no jobReleaseTask: --release needs a Job - Add body with one")
         release: ReleaseTask = job.release
@@ -542,7 +595,12 @@ class Node:
         places = [first.directories.working, self.layout.shared]
         before = [snapshot(place) for place in places]
         first.notes.extend(self.reboot())
+        with self._state() as node:
+            known = node.record(job_id, "preparation")
+            kept = known.attempts if known is not None else 0  # the number the first run's output is kept under
         second = self.prepare(job, job_id, rerun=True)
+        if first.ran and first.attempts and second.attempts and kept:
+            first.output = first.directories.task / f"stdout.{kept}.txt"
         after = [snapshot(place) for place in places]
         found = [Changes.between(place, b, a) for place, b, a in zip(places, before, after)]
         return IdempotenceReport(first, second, interrupted, found)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -22,15 +23,22 @@ from batchprep.node._records import Record
 __all__ = [
     "DEFAULT_PREPARATION_ID",
     "DEFAULT_RELEASE_ID",
+    "ID_RULE",
     "NodeLayout",
     "NodeSettings",
     "TaskDirectories",
+    "check_id",
     "make_directory",
     "task_environment",
 ]
 
 DEFAULT_PREPARATION_ID = "jobpreparation"
 DEFAULT_RELEASE_ID = "jobrelease"
+
+#: The Batch service's rule for the IDs of jobs and tasks, which name the node's directories: nothing
+#: else can reach outside them (`..`, `/`) or break them (an empty name, a NUL character).
+ID_RULE = "letters A-Z and a-z, digits, hyphens and underscores, at most 64 characters (the Batch service's rule for IDs)"
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 #: What a Linux node's task sees before the shared and working directories are appended (observed).
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -163,10 +171,12 @@ class NodeLayout(Record):
         return self.root / "volatile"
 
     def job(self, job_id: str) -> Path:
-        return self.root / "workitems" / job_id / "job-1"
+        """The job's directory; `ValueError` for an ID the service would refuse (see `check_id`)."""
+        return self.root / "workitems" / check_id(job_id, "job ID") / "job-1"
 
     def task(self, job_id: str, task_id: str) -> TaskDirectories:
-        directory = self.job(job_id) / task_id
+        """A task's directories; `ValueError` for an ID the service would refuse (see `check_id`)."""
+        directory = self.job(job_id) / check_id(task_id, "task ID")
         relative = f"workitems/{job_id}/job-1/{task_id}"
         return TaskDirectories(directory, directory / "wd", directory / "certs", relative)
 
@@ -178,6 +188,29 @@ class NodeLayout(Record):
         # Tasks of every account write here (that is what it is for); the sticky bit keeps them from
         # deleting each other's files. A choice: the service does not document the mode.
         os.chmod(self.shared, 0o1777)
+
+
+def check_id(value: object, what: str) -> str:
+    """`value` if it is a job or task ID the Batch service accepts.
+
+    Raises:
+        TypeError: It is not a string.
+        ValueError: It breaks the service's rule (`ID_RULE`), which keeps it inside the node's directories.
+
+    Examples:
+        >>> check_id("job-1", "job_id")
+        'job-1'
+        >>> check_id("../x", "job_id")
+        Traceback (most recent call last):
+        ...
+        ValueError: job_id '../x' is not a Batch ID: letters A-Z and a-z, digits, hyphens and underscores, at most 64 characters (the Batch service's rule for IDs)
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a string, not {type(value).__name__}")
+    if not _ID.fullmatch(value):
+        shown = repr(value) if len(value) <= 70 else f"{value[:60]!r}... ({len(value)} characters)"
+        raise ValueError(f"{what} {shown} is not a Batch ID: {ID_RULE}")
+    return value
 
 
 def make_directory(path: Path) -> None:

@@ -6,7 +6,7 @@ Each rule is a small object with a stable code (`BP101`), a kebab-case name, a d
 | codes | module | about |
 |---|---|---|
 | BP101-BP104 | `no_shell` | shell syntax in words no shell interprets |
-| BP105-BP107 | `quoting` | quotes that break the command line or a shell's script |
+| BP105-BP107, BP109 | `quoting` | quotes that break the command line or a shell's script; scripts that cannot be read |
 | BP108 | `program` | a command line with no program to start |
 | BP201-BP202 | `failures` | shells that go on after a failure, pipelines that hide one |
 | BP203 | `windows` | Windows and POSIX forms mixed |

@@ -39,6 +39,8 @@ class ScriptView:
         invocation: How the shell was started (its name, its `-e`/`-o pipefail` options).
         script: The script, read; `None` when it cannot be read with certainty (`error` says why).
         error: The syntax error that stopped the reader, if any (unsupported syntax leaves it `None`).
+        unsupported: Why the reader did not analyse a valid script, if it did not (`(( ))`, nesting
+            too deep).
         to_line: Maps an index in the script to an index in the command line.
         depth: 0 for a shell started by the command line itself, 1 for a shell started by that one...
         elsewhere: The shell runs inside another program (`docker run image sh -c`, `ssh host sh -c`),
@@ -52,6 +54,7 @@ class ScriptView:
     to_line: Callable[[int], int]
     depth: int = 0
     elsewhere: bool = False
+    unsupported: UnsupportedScript | None = None
 
     @property
     def options(self) -> Options:
@@ -151,14 +154,15 @@ class TaskContext:
         views: list[ScriptView],
         elsewhere: bool,
     ) -> None:
+        unsupported = None
         try:
             script: Script | None = parse_script(text)
             error = None
         except ScriptSyntaxError as err:
             script, error = None, err
-        except UnsupportedScript:
-            script, error = None, None
-        view = ScriptView(shell, text, script, error, to_line, depth, elsewhere)
+        except UnsupportedScript as err:
+            script, error, unsupported = None, None, err
+        view = ScriptView(shell, text, script, error, to_line, depth, elsewhere, unsupported)
         views.append(view)
         if script is None or depth >= _MAX_NESTING:
             return

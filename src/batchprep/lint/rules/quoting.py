@@ -1,4 +1,5 @@
-"""Quoting that breaks: quotes never closed, and a `'` that ends a `sh -c '...'` script early.
+"""Quoting that breaks: quotes never closed, and a `'` that ends a `sh -c '...'` script early; and
+scripts that cannot be read: with a syntax error, or nested too deep to analyse.
 
 The node splits the command line with POSIX quoting rules before anything runs. A quote that is
 never closed leaves it nothing sensible to split; a `'` inside a single-quoted script closes the
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from batchprep.cmdline.script import MAX_NESTING, ScriptTooDeep
 from batchprep.cmdline.split import where
 from batchprep.lint.rules._context import TaskContext
 from batchprep.lint.rules._registry import Hit, Rule, register
 from batchprep.redact import mask_text
 
-__all__ = ["BrokenScriptQuoting", "ScriptSyntax", "UnbalancedQuotes"]
+__all__ = ["BrokenScriptQuoting", "ScriptSyntax", "ScriptTooDeepToAnalyse", "UnbalancedQuotes"]
 
 
 @register
@@ -75,6 +77,26 @@ class BrokenScriptQuoting(Rule):
                     part.offsets[0],
                 )
                 return
+
+
+@register
+class ScriptTooDeepToAnalyse(Rule):
+    code = "BP109"
+    name = "script-too-deep"
+    severity = "info"
+    summary = f"a shell's script nested more than {MAX_NESTING} levels deep, which the rules do not analyse"
+
+    def check(self, task: TaskContext) -> Iterator[Hit]:
+        for view in task.scripts:
+            if isinstance(view.unsupported, ScriptTooDeep):
+                position = view.unsupported.position
+                yield Hit(
+                    "/commandLine",
+                    f"{view.invocation.shell}'s script nests more than {MAX_NESTING} levels deep ($(...), ( ), {{ }}, "
+                    f"if...) at {where(view.text, position)} of the script: batchprep does not analyse it, so the "
+                    "behaviour rules say nothing about it",
+                    view.to_line(position),
+                )
 
 
 def _script_errors(task: TaskContext, *, quotes: bool) -> Iterator[Hit]:
