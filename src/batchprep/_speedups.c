@@ -146,7 +146,7 @@ static PyTypeObject Plan_Type, Codec_Type;
 static PyObject *format_cache, *format_duration, *parsed_cache, *load_duration, *wire_duration_type;
 static PyObject *load_timestamp;
 static PyObject *on_stale;
-static PyObject *str_wire_text, *str_dotdot, *str_init, *str_utcoffset;
+static PyObject *str_wire_text, *str_init, *str_utcoffset;
 /* datetime.timezone: an immutable static type that cannot be subclassed, whose utcoffset() is C */
 static PyTypeObject *timezone_type;
 
@@ -702,6 +702,17 @@ holds_against(PyObject *v, PyObject *limit, int op)
 {
     if (limit == Py_None)
         return 1;
+    if (PyLong_CheckExact(v) && PyLong_CheckExact(limit)) { /* the common case, compared in C */
+        int over_v, over_limit;
+        long long a = PyLong_AsLongLongAndOverflow(v, &over_v), b = PyLong_AsLongLongAndOverflow(limit, &over_limit);
+        if (!over_v && !over_limit) /* exact ints: no error can be set */
+            switch (op) {
+            case Py_LT: return !(a < b);
+            case Py_GT: return !(a > b);
+            case Py_LE: return !(a <= b);
+            case Py_GE: return !(a >= b);
+            }
+    }
     int broken = PyObject_RichCompareBool(v, limit, op);
     return broken == 0;
 }
@@ -720,9 +731,11 @@ relative_path(PyObject *s)
     if (!PyUnicode_CheckExact(s))
         return 0;
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-    Py_ssize_t found = PyUnicode_Find(s, str_dotdot, 0, n, 1);
-    if (found != -1)
-        return 0; /* found, or an error (-2) */
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i + 1 < n; i++) /* '..' in s, read in C */
+        if (PyUnicode_READ(kind, data, i) == '.' && PyUnicode_READ(kind, data, i + 1) == '.')
+            return 0;
     if (n >= 1) {
         Py_UCS4 c = PyUnicode_READ_CHAR(s, 0);
         if (c == '/' || c == '\\')
@@ -743,6 +756,11 @@ names_a_file(PyObject *s)
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
     Py_ssize_t end = PyUnicode_GET_LENGTH(s), start = end;
+    if (end > 0) { /* a last character that is no separator and no dot ends a name that is a file's */
+        Py_UCS4 last = PyUnicode_READ(kind, data, end - 1);
+        if (last != '/' && last != '\\' && last != '.')
+            return 1;
+    }
     while (start > 0) {
         Py_UCS4 c = PyUnicode_READ(kind, data, start - 1);
         if (c == '/' || c == '\\')
@@ -1297,6 +1315,84 @@ plain_keys(PlanObject *p, PyObject *data, int exact_only)
     return 1;
 }
 
+/* Whether two exact, ready str objects hold the same text (no Python code). */
+static inline int
+same_text(PyObject *a, PyObject *b)
+{
+    if (a == b)
+        return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    int kind = PyUnicode_KIND(a);
+    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b)
+           && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
+}
+
+/* The field of p whose REST key is key (an exact, ready str), trying first the one after the field
+   found last (documents mostly list their keys in the order batchprep writes them); NULL: none. */
+static inline FieldSpec *
+field_named(PlanObject *p, PyObject *key, Py_ssize_t *next)
+{
+    for (Py_ssize_t tried = 0, i = *next; tried < p->nfields; tried++, i++) {
+        if (i == p->nfields)
+            i = 0;
+        if (same_text(p->fields[i].wire_key, key)) {
+            *next = i + 1;
+            return &p->fields[i];
+        }
+    }
+    return NULL;
+}
+
+/* load() with keys spelt exactly (deserialize): one pass over the document, whose every key must be
+   an exact str (else the Python reader answers, as for a key with a Python __eq__ or __hash__); each
+   key is matched to its field by comparing text, so no hash or comparison of the document's keys
+   runs Python code. A callback or a collection during the pass may change the document: its size is
+   read again after each such point, and a change gives up (the Python reader reads it afresh); the
+   key and value being read are held. data is held by the caller. */
+static PyObject *
+load_exact(PlanObject *p, PyObject *data, Walk *w)
+{
+    if (Py_EnterRecursiveCall(" while deserializing a batchprep model"))
+        return NULL;
+    PyObject *obj = p->cls->tp_alloc(p->cls, 0); /* may collect: nothing of data is read yet */
+    PyObject *extra = NULL;
+    if (obj == NULL)
+        goto fail;
+    Py_ssize_t size = PyDict_GET_SIZE(data), pos = 0, next = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(data, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key) || PyUnicode_READY(key) < 0)
+            goto fail;
+        Py_INCREF(key); /* held: reading the value may run Python code that changes the document */
+        Py_INCREF(value);
+        FieldSpec *f = field_named(p, key, &next);
+        int err;
+        if (f != NULL) {
+            PyObject *r = value == Py_None ? Py_NewRef(Py_None) : load_value(f, value, w);
+            err = r == NULL;
+            if (r != NULL)
+                Py_XSETREF(SLOT(obj, f->offset), r);
+        }
+        else /* not a property of this class: kept, as additional properties */
+            err = (extra == NULL && (extra = PyDict_New()) == NULL) || PyDict_SetItem(extra, key, value) < 0;
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (err || PyDict_GET_SIZE(data) != size) /* changed while read: the Python reader reads it afresh */
+            goto fail;
+    }
+    for (Py_ssize_t i = 0; i < p->nfields; i++) /* the properties the document does not have */
+        if (SLOT(obj, p->fields[i].offset) == NULL)
+            SLOT(obj, p->fields[i].offset) = Py_NewRef(Py_None);
+    Py_XSETREF(SLOT(obj, p->extra_offset), extra ? extra : Py_NewRef(Py_None));
+    Py_LeaveRecursiveCall();
+    return obj;
+fail:
+    Py_XDECREF(extra);
+    Py_LeaveRecursiveCall();
+    Py_XDECREF(obj);
+    return NULL;
+}
+
 /* data is held by the caller. */
 static PyObject *
 load(PlanObject *p, PyObject *data, Walk *w)
@@ -1310,8 +1406,10 @@ load(PlanObject *p, PyObject *data, Walk *w)
         w->stale = 1;
         return NULL;
     }
+    if (!m->ci)
+        return load_exact(p, data, w);
     /* msrest's case-insensitive lookups: here only when every key is spelt exactly */
-    if ((m->ci && !p->ci_ok) || !plain_keys(p, data, m->ci))
+    if (!p->ci_ok || !plain_keys(p, data, 1))
         return NULL;
     if (Py_EnterRecursiveCall(" while deserializing a batchprep model"))
         return NULL;
@@ -1320,19 +1418,11 @@ load(PlanObject *p, PyObject *data, Walk *w)
     PyObject *obj = p->cls->tp_alloc(p->cls, 0);
     if (obj == NULL)
         goto fail;
-    Py_ssize_t found = 0;
     for (Py_ssize_t i = 0; i < p->nfields; i++) {
         FieldSpec *f = &p->fields[i];
-        PyObject *v;
-        if (m->ci) {
-            v = PyDict_GetItemWithError(data, f->attr_key);
-            if ((v == NULL || v == Py_None) && f->attr_key != f->wire_key && !PyErr_Occurred())
-                v = PyDict_GetItemWithError(data, f->wire_key);
-        }
-        else {
+        PyObject *v = PyDict_GetItemWithError(data, f->attr_key);
+        if ((v == NULL || v == Py_None) && f->attr_key != f->wire_key && !PyErr_Occurred())
             v = PyDict_GetItemWithError(data, f->wire_key);
-            found += v != NULL;
-        }
         if (v == NULL && PyErr_Occurred())
             goto fail;
         PyObject *r;
@@ -1348,7 +1438,7 @@ load(PlanObject *p, PyObject *data, Walk *w)
         Py_XSETREF(SLOT(obj, f->offset), r);
     }
     PyObject *extra = NULL;
-    if (m->ci || found != PyDict_GET_SIZE(data)) {
+    {
         Py_ssize_t size = PyDict_GET_SIZE(data), pos = 0;
         PyObject *key, *value;
         while (PyDict_Next(data, &pos, &key, &value)) {
@@ -1676,8 +1766,6 @@ module_exec(PyObject *m)
             return -1;
     }
     if (str_wire_text == NULL && (str_wire_text = PyUnicode_InternFromString("wire_text")) == NULL)
-        return -1;
-    if (str_dotdot == NULL && (str_dotdot = PyUnicode_InternFromString("..")) == NULL)
         return -1;
     if (str_init == NULL && (str_init = PyUnicode_InternFromString("__init__")) == NULL)
         return -1;
