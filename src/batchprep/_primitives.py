@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from batchprep import durations
+from batchprep._lazy import lazy_pattern
 
 _UTC = datetime.timezone.utc
 
@@ -128,11 +129,11 @@ def _check_iso(v: Any) -> bool:
     return 1 <= year <= 9999
 
 
-_ISO_SHAPE = re.compile(r"\d{4}[-]\d{2}[-]\d{2}T\d{2}:\d{2}:\d{2}\.?\d*Z?[-+]?[\d{2}]?:?[\d{2}]?")
+_ISO_SHAPE = lazy_pattern(r"\d{4}[-]\d{2}[-]\d{2}T\d{2}:\d{2}:\d{2}\.?\d*Z?[-+]?[\d{2}]?:?[\d{2}]?")
 #: The form the Batch service writes (``2026-01-31T12:00:00.1234567Z``), and the same with an offset or
 #: without a time zone: read by ``datetime.fromisoformat``, which keeps six fractional digits as
 #: msrest does. Anything else msrest accepts goes through isodate, as msrest's reader does.
-_ISO_COMMON = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+_ISO_COMMON = lazy_pattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 _ISO_EXAMPLE = "not an ISO 8601 date-time such as '2026-01-31T12:00:00Z'"
 
 
@@ -235,7 +236,7 @@ def dump_date(v: datetime.date) -> str:
     return "{:04}-{:02}-{:02}".format(v.year, v.month, v.day)
 
 
-_LETTERS = re.compile(r"[^\W\d_]", re.I | re.U)
+_LETTERS = lazy_pattern(r"[^\W\d_]", re.I | re.U)
 
 
 def _load_date(v: Any) -> datetime.date:

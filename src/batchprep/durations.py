@@ -17,19 +17,20 @@ it in a time limit all the same: ``P30M`` is thirty months, and almost always a 
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
+
+from batchprep._lazy import lazy_pattern
 
 __all__ = ["SPAN_MAX", "SPAN_MAX_TEXT", "CalendarDuration", "WireDuration", "format_duration", "parse_duration"]
 
 _ZERO = datetime.timedelta(0)
 _NUMBER = r"([0-9]+(?:[.,][0-9]+)?)"
-_COMMON = re.compile(
+_COMMON = lazy_pattern(
     rf"([+-])?P(?:{_NUMBER}W)?(?:{_NUMBER}D)?(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
 )
 #: The designator form with years and months too; the other ISO 8601 form (``PYYYY-MM-DDThh:mm:ss``)
 #: is refused: isodate misreads short variants of it (``P0001T04`` as a year, a month and a day).
-_CALENDAR = re.compile(
+_CALENDAR = lazy_pattern(
     rf"[+-]?P(?:{_NUMBER}Y)?(?:{_NUMBER}M)?(?:{_NUMBER}W)?(?:{_NUMBER}D)?"
     rf"(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?"
 )

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 
+from batchprep._lazy import lazy_pattern
+
 __all__ = ["MASK", "mask_connection_string", "mask_sas_signature", "mask_secrets", "mask_text", "mask_url_credentials"]
 
 MASK = "***"
 
 #: What ends a signature besides `&` and `#`: blanks, quotes, and what a shell reads as an operator.
 _SIG_END = "&#\\s'\"`\\\\;)<>|"
-_SIG = re.compile(rf"((?<![A-Za-z0-9_-])sig=)[^{_SIG_END}]*", re.IGNORECASE)
+_SIG = lazy_pattern(rf"((?<![A-Za-z0-9_-])sig=)[^{_SIG_END}]*", re.IGNORECASE)
 
 
 def mask_sas_signature(text: str) -> str:
@@ -36,7 +38,7 @@ def mask_sas_signature(text: str) -> str:
 
 
 #: scheme://user:password@ or scheme://token@ (a user name alone is often a token: https://ghp_...@github.com).
-_USER_INFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@:'\"`]*)(:[^\s/?#@'\"`]*)?@")
+_USER_INFO = lazy_pattern(r"\b([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@:'\"`]*)(:[^\s/?#@'\"`]*)?@")
 
 
 def mask_url_credentials(text: str) -> str:
@@ -56,9 +58,9 @@ def mask_url_credentials(text: str) -> str:
     return _USER_INFO.sub(masked, text)
 
 
-_CONNECTION_SECRET = re.compile(r"((?:^|;)\s*(?:AccountKey|SharedAccessSignature)\s*=)[^;]*", re.IGNORECASE)
+_CONNECTION_SECRET = lazy_pattern(r"((?:^|;)\s*(?:AccountKey|SharedAccessSignature)\s*=)[^;]*", re.IGNORECASE)
 #: The same inside free text, where the value also ends at a blank or a quote.
-_CONNECTION_SECRET_IN_TEXT = re.compile(
+_CONNECTION_SECRET_IN_TEXT = lazy_pattern(
     r"((?<![A-Za-z0-9_])(?:AccountKey|SharedAccessSignature)\s*=)[^;\s'\"`]*", re.IGNORECASE
 )
 

@@ -16,12 +16,12 @@ problems, and msrest's own rules, have no name and cannot be waived.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from batchprep import durations
+from batchprep._lazy import lazy_pattern
 from batchprep._registry import every_model
 from batchprep._rules import pointer
 from batchprep.durations import WireDuration
@@ -135,7 +135,7 @@ _SOURCES = (
     ("storage_container_url", "storageContainerUrl"),
     ("http_url", "httpUrl"),
 )
-_WINDOWS_DRIVE = re.compile(r"\A[A-Za-z]:")
+_WINDOWS_DRIVE = lazy_pattern(r"\A[A-Za-z]:")
 
 
 def resource_file_source(obj: Any, path: str, errors: list[ValidationError]) -> None:
@@ -597,6 +597,8 @@ def waived(names: str | Iterable[str] | None) -> frozenset[str]:
         _names_seen.update(known_names())
     for name in unknown:
         if name not in _names_seen:
+            import difflib  # only for a misspelt name: not on the import path
+
             hint = difflib.get_close_matches(name, list(_names_seen), n=1)
             more = f" (did you mean {hint[0]!r}?)" if hint else " (docs/service-rules.md lists them)"
             raise ValueError(f"waive=: {name!r} is not the name of a Batch service rule{more}")

@@ -8,12 +8,13 @@ the value to serialize.  These three are the ones msrest ships, with the same re
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from batchprep._lazy import lazy_pattern
 
 __all__ = ["attribute_transformer", "full_restapi_key_transformer", "last_restapi_key_transformer", "split_rest_key"]
 
-_UNESCAPED_DOT = re.compile(r"(?<!\\)\.")
+_UNESCAPED_DOT = lazy_pattern(r"(?<!\\)\.")
 
 
 def split_rest_key(key: str) -> list[str]:
