@@ -393,3 +393,21 @@ def test_importing_batchprep_leaves_the_tools_for_later() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["[]", "True"]
+
+
+@pytest.mark.parametrize("module", ["batchprep", "batchprep.cli"])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_importing_leaves_the_garbage_collector_as_it_was(module: str, enabled: bool) -> None:
+    """batchprep pauses the cyclic collector while its imports run (a start-up cost): it must resume it,
+    and only if it was on."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc\n"
+        f"{'gc.enable()' if enabled else 'gc.disable()'}\n"
+        f"import {module}\n"
+        "print(gc.isenabled())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == str(enabled)

@@ -15,7 +15,20 @@ the commands from `COMMANDS` without importing any of them.
 Exit codes: 0 all good, 1 a file has problems, 2 a usage error or a file that cannot be read.
 """
 
-from batchprep.cli._app import cli, main
+import gc
+
+# A command's process imports click and the checker here: as in batchprep/__init__.py, the cyclic
+# collector is paused while they build their long-lived objects, which are then frozen (left out of
+# every later collection, which only has the command's own objects to look at).
+_resume_gc = gc.isenabled()
+gc.disable()
+try:
+    from batchprep.cli._app import cli, main
+finally:
+    gc.freeze()
+    if _resume_gc:
+        gc.enable()
+    del _resume_gc
 
 __all__ = ["COMMANDS", "cli", "main"]
 
