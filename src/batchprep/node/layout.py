@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from batchprep.models.task import TASK_ID_MAX_LENGTH, TASK_ID_PATTERN
 from batchprep.node._records import Record
 
 __all__ = [
@@ -35,10 +36,10 @@ __all__ = [
 DEFAULT_PREPARATION_ID = "jobpreparation"
 DEFAULT_RELEASE_ID = "jobrelease"
 
-#: The Batch service's rule for the IDs of jobs and tasks, which name the node's directories: nothing
-#: else can reach outside them (`..`, `/`) or break them (an empty name, a NUL character).
+#: The Batch service's rule for the IDs of jobs and tasks (the models' TASK_ID_PATTERN and
+#: TASK_ID_MAX_LENGTH), which name the node's directories: nothing else can reach outside them (`..`, `/`)
+#: or break them (an empty name, a NUL character).
 ID_RULE = "letters A-Z and a-z, digits, hyphens and underscores, at most 64 characters (the Batch service's rule for IDs)"
-_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 #: What a Linux node's task sees before the shared and working directories are appended (observed).
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -207,7 +208,7 @@ def check_id(value: object, what: str) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a string, not {type(value).__name__}")
-    if not _ID.fullmatch(value):
+    if len(value) > TASK_ID_MAX_LENGTH or not re.match(TASK_ID_PATTERN, value):
         shown = repr(value) if len(value) <= 70 else f"{value[:60]!r}... ({len(value)} characters)"
         raise ValueError(f"{what} {shown} is not a Batch ID: {ID_RULE}")
     return value
