@@ -1302,15 +1302,15 @@ load_value(FieldSpec *f, PyObject *v, Walk *w)
     return NULL;
 }
 
-/* Whether every key of the document is an exact str (and, for case-insensitive reading, one of the
-   exact spellings): then no lookup runs Python code, and the Python reader takes every other document. */
+/* For case-insensitive reading: whether every key of the document is an exact str spelt as one of the
+   exact spellings; then no lookup runs Python code, and the Python reader takes every other document. */
 static int
-plain_keys(PlanObject *p, PyObject *data, int exact_only)
+plain_keys(PlanObject *p, PyObject *data)
 {
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(data, &pos, &key, &value))
-        if (!PyUnicode_CheckExact(key) || (exact_only && PySet_Contains(p->exact, key) != 1))
+        if (!PyUnicode_CheckExact(key) || PySet_Contains(p->exact, key) != 1)
             return 0;
     return 1;
 }
@@ -1409,7 +1409,7 @@ load(PlanObject *p, PyObject *data, Walk *w)
     if (!m->ci)
         return load_exact(p, data, w);
     /* msrest's case-insensitive lookups: here only when every key is spelt exactly */
-    if (!p->ci_ok || !plain_keys(p, data, 1))
+    if (!p->ci_ok || !plain_keys(p, data))
         return NULL;
     if (Py_EnterRecursiveCall(" while deserializing a batchprep model"))
         return NULL;
@@ -1438,25 +1438,23 @@ load(PlanObject *p, PyObject *data, Walk *w)
         Py_XSETREF(SLOT(obj, f->offset), r);
     }
     PyObject *extra = NULL;
-    {
-        Py_ssize_t size = PyDict_GET_SIZE(data), pos = 0;
-        PyObject *key, *value;
-        while (PyDict_Next(data, &pos, &key, &value)) {
-            if (!PyUnicode_CheckExact(key))
-                goto fail_extra; /* put there by a callback since the first look: the Python reader takes it */
-            int known = PySet_Contains(p->known, key);
-            if (known < 0)
-                goto fail_extra;
-            if (known)
-                continue;
-            Py_INCREF(key); /* held: creating the dict below may collect, and a finalizer change the document */
-            Py_INCREF(value);
-            int err = (extra == NULL && (extra = PyDict_New()) == NULL) || PyDict_SetItem(extra, key, value) < 0;
-            Py_DECREF(key);
-            Py_DECREF(value);
-            if (err || PyDict_GET_SIZE(data) != size) /* changed while read: Python would raise */
-                goto fail_extra;
-        }
+    Py_ssize_t size = PyDict_GET_SIZE(data), pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(data, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key))
+            goto fail_extra; /* put there by a callback since the first look: the Python reader takes it */
+        int known = PySet_Contains(p->known, key);
+        if (known < 0)
+            goto fail_extra;
+        if (known)
+            continue;
+        Py_INCREF(key); /* held: creating the dict below may collect, and a finalizer change the document */
+        Py_INCREF(value);
+        int err = (extra == NULL && (extra = PyDict_New()) == NULL) || PyDict_SetItem(extra, key, value) < 0;
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (err || PyDict_GET_SIZE(data) != size) /* changed while read: Python would raise */
+            goto fail_extra;
     }
     Py_XSETREF(SLOT(obj, p->extra_offset), extra ? extra : Py_NewRef(Py_None));
     Py_LeaveRecursiveCall();
